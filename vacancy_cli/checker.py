@@ -1,0 +1,104 @@
+"""Invariants on a finished run, and the name of each one that broke.
+
+The checker reads only the trace and the request results, never the strategy,
+so it judges every variant by the same rules:
+
+- conservation: initial stock = final stock + tickets granted;
+- no oversell: never more tickets granted than existed;
+- never negative: the stock never drops below zero.
+
+A broken conservation is explained as lost updates: each write whose basis
+(the value its request read) was no longer the stock when it wrote. Its
+violation names the stale read and the overwriting write.
+"""
+
+from __future__ import annotations
+
+from vacancy_cli.trace import (
+    READ,
+    WRITE,
+    RequestResult,
+    Step,
+    Violation,
+)
+
+
+def check(initial: int, steps: tuple[Step, ...], requests: tuple[RequestResult, ...]) -> tuple[Violation, ...]:
+    final = steps[-1].stock if steps else initial
+    lost = _lost_updates(initial, steps)
+    granted = sum(r.qty for r in requests if r.granted)
+    gap = final + granted - initial
+    if gap and not lost:
+        lost = [
+            Violation(
+                "lost_update",
+                (),
+                f"stock not conserved: {initial} at the start, {granted} granted, "
+                f"{final} left ({gap:+d} tickets unaccounted for)",
+            )
+        ]
+    return tuple(lost + _oversell(initial, steps, requests) + _negative(steps))
+
+
+def _lost_updates(initial: int, steps: tuple[Step, ...]) -> list[Violation]:
+    found: list[Violation] = []
+    stock = initial
+    last_read: dict[str, Step] = {}
+    writes: list[Step] = []
+    for step in steps:
+        write = step.event(WRITE)
+        if write is not None and write.seen != stock:
+            read = last_read.get(step.request)
+            found.append(_lost_update(step, write.seen, read, writes))
+        if step.has(READ):
+            last_read[step.request] = step
+        if write is not None:
+            writes.append(step)
+        stock = step.stock
+    return found
+
+
+def _lost_update(step: Step, basis: int | None, read: Step | None, writes: list[Step]) -> Violation:
+    since = read.t if read else 0
+    overwritten = [w for w in writes if w.t > since and w.request != step.request]
+    who = ", ".join(f"{w.request}'s write at t{w.t}" for w in overwritten) or "another write"
+    wrote = step.event(WRITE)
+    new = wrote.value if wrote else step.stock
+    read_at = f" at t{read.t}" if read else ""
+    message = (
+        f"lost update: {step.request} read {basis}{read_at}, then wrote {new} at t{step.t}, "
+        f"overwriting {who}"
+    )
+    return Violation("lost_update", ((read.t,) if read else ()) + (step.t,), message)
+
+
+def _oversell(initial: int, steps: tuple[Step, ...], requests: tuple[RequestResult, ...]) -> list[Violation]:
+    qty = {r.id: r.qty for r in requests}
+    sold = 0
+    for step in steps:
+        if step.has(WRITE):
+            sold += qty[step.request]
+            if sold > initial:
+                total = sum(r.qty for r in requests if r.granted)
+                return [
+                    Violation(
+                        "oversell",
+                        (step.t,),
+                        f"oversold: {total} tickets granted but only {initial} existed; "
+                        f"{step.request}'s grant at t{step.t} took the count past the stock",
+                    )
+                ]
+    return []
+
+
+def _negative(steps: tuple[Step, ...]) -> list[Violation]:
+    for step in steps:
+        if step.stock < 0:
+            return [
+                Violation(
+                    "negative_stock",
+                    (step.t,),
+                    f"negative stock: {step.stock} after t{step.t}",
+                )
+            ]
+    return []

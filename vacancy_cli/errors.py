@@ -1,0 +1,22 @@
+"""One error family for everything a user can get wrong.
+
+The CLI turns any ``VacancyError`` into one line on stderr and exit status 2;
+anything else is a bug and exits 1. Each message names the file, key or value
+and says what was expected, so the line stands on its own.
+"""
+
+
+class VacancyError(Exception):
+    """Base for errors caused by input: a file, an option, a schedule."""
+
+
+class ScenarioError(VacancyError):
+    """A scenario file or name that cannot be used."""
+
+
+class ScheduleError(VacancyError):
+    """A schedule string that names unknown requests or is malformed."""
+
+
+class OptionError(VacancyError):
+    """A command-line option value that is out of range or unknown."""

@@ -1,0 +1,219 @@
+"""Scenario files: load, validate, and find the bundled catalogue.
+
+A scenario is data a facilitator writes without Python (TOML, read with the
+standard library's ``tomllib``). Validation happens here, once, so that every
+engine downstream can trust the model; every problem becomes one
+``ScenarioError`` line naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from vacancy_cli.errors import OptionError, ScenarioError, ScheduleError
+from vacancy_cli.scheduler import RequestSpec
+from vacancy_cli.strategies import parse_strategy
+
+OPS = ("reserve", "available")
+TOP_KEYS = ("title", "lesson", "stock", "strategies", "schedule", "step_ms", "requests", "expect")
+REQUEST_KEYS = ("id", "op", "qty")
+DEFAULT_STRATEGIES = ("none", "asyncio-lock")
+_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    lesson: str
+    stock: int
+    strategies: tuple[str, ...]
+    schedule: tuple[str, ...]
+    requests: tuple[RequestSpec, ...]
+    expect: dict[str, int]
+    step_ms: int
+    source: str
+
+    @property
+    def request_ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.requests)
+
+
+def catalogue_dir() -> Path:
+    """Where the bundled scenarios live: in the wheel, or in a source checkout."""
+    packaged = Path(str(resources.files("vacancy_cli"))) / "scenarios"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def bundled_names() -> list[str]:
+    """Bundled scenario names in course order (files are numbered ``NN-name.toml``)."""
+    return [_name_of(p) for p in sorted(catalogue_dir().glob("*.toml"))]
+
+
+def _name_of(path: Path) -> str:
+    stem = path.stem
+    prefix, _, rest = stem.partition("-")
+    return rest if prefix.isdigit() and rest else stem
+
+
+def find_scenario(ref: str) -> Path:
+    """A path to an existing file, or the name of a bundled scenario."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    for candidate in sorted(catalogue_dir().glob("*.toml")):
+        if _name_of(candidate) == ref:
+            return candidate
+    if path.suffix == ".toml" or "/" in ref:
+        raise ScenarioError(f"{ref}: no such file")
+    raise ScenarioError(
+        f"unknown scenario {ref!r}: not a file and not a bundled scenario "
+        f"(bundled: {', '.join(bundled_names())})"
+    )
+
+
+def load_scenario(ref: str) -> Scenario:
+    path = find_scenario(ref)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    return parse_scenario(data, source=str(path), name=_name_of(path))
+
+
+def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
+    """Validate a decoded TOML document; ``source`` prefixes every error."""
+    where = _Where(source)
+    unknown = sorted(set(data) - set(TOP_KEYS))
+    if unknown:
+        raise ScenarioError(
+            f"{source}: unknown key {unknown[0]!r} (known keys: {', '.join(TOP_KEYS)})"
+        )
+    stock = where.whole(data, "stock", minimum=0, required=True)
+    requests = _requests(data, where)
+    ids = tuple(r.id for r in requests)
+    strategies = _strategies(data, where)
+    schedule_text = where.text(data, "schedule", default="")
+    try:
+        schedule = parse_schedule(schedule_text, ids)
+    except ScheduleError as exc:
+        raise ScenarioError(f"{source}: key 'schedule': {exc}") from None
+    return Scenario(
+        name=name,
+        title=where.text(data, "title", default=name),
+        lesson=where.text(data, "lesson", default=""),
+        stock=stock,
+        strategies=strategies,
+        schedule=schedule,
+        requests=requests,
+        expect=_expect(data, where),
+        step_ms=where.whole(data, "step_ms", minimum=0, default=100),
+        source=source,
+    )
+
+
+def parse_schedule(text: str, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """``"A B A B"`` or ``"A,B,A,B"`` into ids, each checked against ``ids``."""
+    tokens = [tok for tok in re.split(r"[\s,]+", text.strip()) if tok]
+    for position, tok in enumerate(tokens, start=1):
+        if tok not in ids:
+            raise ScheduleError(
+                f"step {position} names unknown request {tok!r} (requests: {', '.join(ids)})"
+            )
+    return tuple(tokens)
+
+
+class _Where:
+    """Typed key access that reports the file and key on every mistake."""
+
+    def __init__(self, source: str, prefix: str = "") -> None:
+        self.source = source
+        self.prefix = prefix
+
+    def fail(self, key: str, expected: str, got: object) -> ScenarioError:
+        return ScenarioError(f"{self.source}: key '{self.prefix}{key}' must be {expected}, got {got!r}")
+
+    def whole(
+        self, data: dict[str, Any], key: str, minimum: int, default: int = 0, required: bool = False
+    ) -> int:
+        if key not in data:
+            if required:
+                raise ScenarioError(f"{self.source}: missing key '{self.prefix}{key}'")
+            return default
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(key, f"a whole number >= {minimum}", value)
+        return value
+
+    def text(self, data: dict[str, Any], key: str, default: str) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(key, "a string", value)
+        return value
+
+
+def _requests(data: dict[str, Any], where: _Where) -> tuple[RequestSpec, ...]:
+    raw = data.get("requests")
+    if raw is None:
+        raise ScenarioError(f"{where.source}: missing [[requests]]: a scenario needs at least one")
+    if not isinstance(raw, list) or not raw or not all(isinstance(r, dict) for r in raw):
+        raise where.fail("requests", "a list of [[requests]] tables", raw)
+    specs: list[RequestSpec] = []
+    for index, item in enumerate(raw, start=1):
+        at = _Where(where.source, f"requests[{index}].")
+        unknown = sorted(set(item) - set(REQUEST_KEYS))
+        if unknown:
+            raise ScenarioError(
+                f"{where.source}: unknown key 'requests[{index}].{unknown[0]}' "
+                f"(known keys: {', '.join(REQUEST_KEYS)})"
+            )
+        if "id" not in item:
+            raise ScenarioError(f"{where.source}: missing key 'requests[{index}].id'")
+        rid = item["id"]
+        if not isinstance(rid, str) or not _ID.match(rid):
+            raise at.fail("id", "a name of letters, digits, '-' or '_'", rid)
+        if any(s.id == rid for s in specs):
+            raise ScenarioError(f"{where.source}: request id {rid!r} is used twice")
+        op = at.text(item, "op", default="reserve")
+        if op not in OPS:
+            raise at.fail("op", "'reserve' or 'available'", op)
+        qty = at.whole(item, "qty", minimum=1, default=1)
+        specs.append(RequestSpec(id=rid, qty=qty, op=op))
+    return tuple(specs)
+
+
+def _strategies(data: dict[str, Any], where: _Where) -> tuple[str, ...]:
+    raw = data.get("strategies", list(DEFAULT_STRATEGIES))
+    if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
+        raise where.fail("strategies", "a non-empty list of strategy names", raw)
+    return tuple(_strategy_name(s, where, "strategies") for s in raw)
+
+
+def _strategy_name(text: str, where: _Where, key: str) -> str:
+    try:
+        return parse_strategy(text).name
+    except OptionError as exc:
+        raise ScenarioError(f"{where.source}: key '{key}': {exc}") from None
+
+
+def _expect(data: dict[str, Any], where: _Where) -> dict[str, int]:
+    raw = data.get("expect", {})
+    if not isinstance(raw, dict):
+        raise where.fail("expect", "a table of strategy = final stock", raw)
+    expect: dict[str, int] = {}
+    at = _Where(where.source, "expect.")
+    for key in raw:
+        name = _strategy_name(key, where, f"expect.{key}")
+        expect[name] = at.whole(raw, key, minimum=0)
+    return expect

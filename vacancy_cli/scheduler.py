@@ -1,0 +1,261 @@
+"""The deterministic scheduler: real asyncio code, one step at a time.
+
+Checkpoints. A StockManager awaits ``hooks.checkpoint()`` where a real handler
+would await I/O. Here that await parks the request's task on a future (its
+*gate*) that only the scheduler resolves, so the request cannot move until the
+schedule names it again.
+
+Steps. ``step(id)`` resolves that request's gate and runs the event loop until
+the step has *settled*: the request has parked at its next checkpoint, finished,
+or blocked on a lock another request holds. One request advances per step; the
+others are parked, blocked or done, so there is nothing else for the loop to run.
+
+Blocking. Locks are real ``asyncio.Lock`` / ``asyncio.Semaphore`` objects.
+``hold`` asks the lock's public ``locked()`` ("cannot be acquired immediately")
+before acquiring: if so the request is marked *waiting*, the step ends with a
+``waits`` event, and the task really awaits ``acquire()``, queued in the lock's
+own FIFO. When the holder releases, asyncio wakes the first waiter; the woken
+task marks itself runnable and parks on a fresh gate without doing anything
+else, so it moves only when the schedule gives it a step.
+
+The settle rule. A step is settled when the stepping request has signalled
+(parked, blocked or finished) *and* every wake-up owed by a release during the
+step has arrived: a release while some request waits on that lock owes exactly
+one (asyncio wakes exactly one waiter per release). We never count ``sleep(0)``
+calls: each request's state is known, and the step waits on a future that is
+resolved only when the rule holds.
+
+Out of schedule. Giving a step to a blocked request records ``blocked``; to a
+finished one, ``done``; neither is an error. When the schedule runs out,
+``finish`` gives steps to the first runnable request in scenario order until all
+are done, so a replay always ends the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+
+from vacancy_cli import trace
+from vacancy_cli.clock import VirtualClock
+from vacancy_cli.strategies import Guard, StockManager, Strategy
+
+# Real seconds a step may take before we call the scheduler stuck. A settled
+# step takes microseconds; this only turns a bug into an error instead of a hang.
+STUCK_AFTER_S = 10.0
+
+
+class SchedulerStuck(RuntimeError):
+    """A step never settled: a bug in the scheduler or a strategy."""
+
+
+class State(Enum):
+    NEW = "not started"
+    PARKED = "parked"
+    WAITING = "waiting"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """A request as a scenario describes it."""
+
+    id: str
+    qty: int = 1
+    op: str = "reserve"  # or "available"
+
+
+@dataclass
+class _Request:
+    spec: RequestSpec
+    state: State = State.NEW
+    gate: asyncio.Future[None] | None = None
+    waiting_on: Guard | None = None
+    granted: bool | None = None
+    returned: int | None = None
+    error: BaseException | None = None
+    task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @property
+    def runnable(self) -> bool:
+        return self.state in (State.NEW, State.PARKED)
+
+
+class Scheduler:
+    """Runs a scenario's requests against one StockManager, step by step.
+
+    It is also the manager's ``Hooks``: checkpoints and locks report to it.
+    Owns a private event loop; call ``close`` (or use it as a context manager).
+    """
+
+    def __init__(
+        self, stock: int, requests: tuple[RequestSpec, ...], strategy: Strategy, step_ms: int = 100
+    ) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._clock = VirtualClock()
+        self._step_s = step_ms / 1000
+        self.initial_stock = stock
+        self.manager: StockManager = strategy.build(stock, self, self._clock)
+        self._requests = {spec.id: _Request(spec) for spec in requests}
+        self.steps: list[trace.Step] = []
+        self.lock_acquisitions = 0
+        self._current: _Request | None = None
+        self._events: list[trace.Event] = []
+        self._settled: asyncio.Future[None] | None = None
+        self._step_over = False
+        self._owed_wakeups = 0
+
+    # -- the scheduler's verbs -------------------------------------------------
+
+    def state(self, request_id: str) -> State:
+        return self._requests[request_id].state
+
+    def runnable(self) -> list[str]:
+        """Ids that would move if given a step, in scenario order."""
+        return [rid for rid, req in self._requests.items() if req.runnable]
+
+    @property
+    def finished(self) -> bool:
+        return all(req.state is State.DONE for req in self._requests.values())
+
+    def step(self, request_id: str) -> trace.Step:
+        """Give one step to ``request_id`` and return what it did."""
+        req = self._requests[request_id]
+        t = len(self.steps) + 1
+        self._clock.set((t - 1) * self._step_s)
+        if req.state is State.DONE:
+            events: tuple[trace.Event, ...] = (trace.Event(trace.DONE),)
+        elif req.state is State.WAITING:
+            events = (trace.Event(trace.BLOCKED),)
+        else:
+            self._loop.run_until_complete(self._advance(req))
+            events = tuple(self._events)
+            if req.error is not None:
+                raise req.error
+        step = trace.Step(t=t, request=request_id, events=events, stock=self.manager.total)
+        self.steps.append(step)
+        return step
+
+    def finish(self) -> list[trace.Step]:
+        """Run every unfinished request to its end: first runnable in scenario order."""
+        done: list[trace.Step] = []
+        while not self.finished:
+            ready = self.runnable()
+            if not ready:
+                raise SchedulerStuck("every unfinished request is waiting; none can run")
+            done.append(self.step(ready[0]))
+        return done
+
+    def results(self) -> tuple[trace.RequestResult, ...]:
+        return tuple(
+            trace.RequestResult(
+                id=req.spec.id,
+                op=req.spec.op,
+                qty=req.spec.qty,
+                granted=req.granted,
+                returned=req.returned if req.returned is not None else self.manager.total,
+            )
+            for req in self._requests.values()
+        )
+
+    def close(self) -> None:
+        """Cancel what has not finished and close the loop."""
+        pending = [r.task for r in self._requests.values() if r.task and not r.task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self._loop.close()
+
+    def __enter__(self) -> Scheduler:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one step ----------------------------------------------------------------
+
+    async def _advance(self, req: _Request) -> None:
+        self._current = req
+        self._events = []
+        self._step_over = False
+        self._settled = self._loop.create_future()
+        if req.state is State.NEW:
+            req.state = State.PARKED
+            req.task = self._loop.create_task(self._run(req))
+        else:
+            assert req.gate is not None
+            req.gate.set_result(None)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._settled), STUCK_AFTER_S)
+        except TimeoutError:
+            raise SchedulerStuck(f"step for {req.spec.id} did not settle") from None
+
+    async def _run(self, req: _Request) -> None:
+        try:
+            if req.spec.op == "available":
+                req.returned = await self.manager.available()
+            else:
+                req.granted, req.returned = await self.manager.reserve(req.spec.qty)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # surfaced by step(), never swallowed
+            req.error = exc
+        finally:
+            req.state = State.DONE
+            self._signal_step_over()
+
+    def _signal_step_over(self) -> None:
+        self._step_over = True
+        self._maybe_settle()
+
+    def _maybe_settle(self) -> None:
+        settled = self._settled
+        if self._step_over and self._owed_wakeups == 0 and settled and not settled.done():
+            settled.set_result(None)
+
+    async def _park(self, req: _Request) -> None:
+        req.gate = self._loop.create_future()
+        await req.gate
+
+    # -- Hooks: what the StockManager calls --------------------------------------
+
+    def record(self, action: str, seen: int | None = None, value: int | None = None) -> None:
+        self._events.append(trace.Event(action, seen, value))
+
+    async def checkpoint(self) -> None:
+        req = self._current
+        assert req is not None
+        req.state = State.PARKED
+        self._signal_step_over()
+        await self._park(req)
+
+    @asynccontextmanager
+    async def hold(self, guard: Guard) -> AsyncIterator[None]:
+        req = self._current
+        assert req is not None
+        if guard.locked():
+            self.record(trace.WAITS)
+            req.state = State.WAITING
+            req.waiting_on = guard
+            self._signal_step_over()
+            await guard.acquire()  # the real lock decides who is woken, and when
+            req.state = State.PARKED
+            req.waiting_on = None
+            self._owed_wakeups -= 1
+            self._maybe_settle()
+            await self._park(req)
+        else:
+            await guard.acquire()
+        self.lock_acquisitions += 1
+        self.record(trace.ACQUIRES)
+        try:
+            yield
+        finally:
+            guard.release()
+            self.record(trace.RELEASES)
+            if any(r.waiting_on is guard for r in self._requests.values()):
+                self._owed_wakeups += 1

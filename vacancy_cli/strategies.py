@@ -1,0 +1,195 @@
+"""The StockManager variants, as ordinary asyncio code a service could run.
+
+Each variant is the ADR's StockManager with one change: an ``await`` (a
+*checkpoint*) between reading the stock and writing it back, standing for the
+payment call or database round trip a real handler makes there. Without that
+await asyncio cannot interleave two requests, which is why the ADR's own
+``reserve`` could not lose an update even without its lock.
+
+Whoever runs a manager supplies its ``Hooks``: the deterministic scheduler in a
+simulation (a checkpoint parks the request until it is given the next step),
+or the live load runner (a checkpoint is a real sleep). The locks are real
+``asyncio.Lock`` and ``asyncio.Semaphore`` objects; ``hooks.hold`` only watches
+them being taken and released.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from vacancy_cli import trace
+from vacancy_cli.clock import Clock
+from vacancy_cli.errors import OptionError
+
+CACHE_TTL_S = 1.0  # the ADR's read cache: "slightly stale data (max 1s old)"
+DEFAULT_PERMITS = 2
+
+Guard = asyncio.Lock | asyncio.Semaphore
+
+
+class Hooks(Protocol):
+    """What a StockManager asks of whoever runs it."""
+
+    def record(self, action: str, seen: int | None = None, value: int | None = None) -> None:
+        """Note what the current request just did (for the trace)."""
+        ...
+
+    async def checkpoint(self) -> None:
+        """The await between read and write: where a request may be preempted."""
+        ...
+
+    def hold(self, guard: Guard) -> AbstractAsyncContextManager[None]:
+        """Acquire ``guard`` for the body and release it after, observed."""
+        ...
+
+
+class StockManager:
+    """The ADR's StockManager state: the stock, and its 1 s read cache."""
+
+    def __init__(self, stock: int, hooks: Hooks, clock: Clock) -> None:
+        self.total = stock
+        self.hooks = hooks
+        self.clock = clock
+        self._cache: int | None = None
+        self._cache_time: float | None = None
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        raise NotImplementedError
+
+    async def available(self) -> int:
+        raise NotImplementedError
+
+    def _read(self) -> int:
+        self.hooks.record(trace.READ, self.total)
+        return self.total
+
+    def _write(self, seen: int, qty: int) -> tuple[bool, int]:
+        """Grant if the value read covered ``qty``; write back ``seen - qty``."""
+        if seen >= qty:
+            self.total = seen - qty
+            self._invalidate_cache()
+            self.hooks.record(trace.WRITE, seen, self.total)
+            return True, self.total
+        self.hooks.record(trace.REJECTED, seen)
+        return False, self.total
+
+    def _cached(self) -> int | None:
+        if self._cache is None or self._cache_time is None:
+            return None
+        age = self.clock.now() - self._cache_time
+        if age >= CACHE_TTL_S:
+            return None
+        self.hooks.record(trace.CACHE_HIT, self._cache, round(age * 1000))
+        return self._cache
+
+    def _fill_cache(self, seen: int) -> None:
+        self._cache = seen
+        self._cache_time = self.clock.now()
+        self.hooks.record(trace.CACHES, seen)
+
+    def _invalidate_cache(self) -> None:
+        self._cache = None
+        self._cache_time = None
+
+
+class UnlockedStockManager(StockManager):
+    """ADR alternative 1, "no synchronization": fastest, and wrong."""
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        seen = self._read()
+        await self.hooks.checkpoint()  # the payment call between check and write
+        return self._write(seen, qty)
+
+    async def available(self) -> int:
+        cached = self._cached()
+        if cached is not None:
+            return cached
+        seen = self._read()
+        await self.hooks.checkpoint()  # the database read behind the cache
+        self._fill_cache(seen)
+        return seen
+
+
+class GuardedStockManager(StockManager):
+    """The ADR's decision: read, await and write inside ``async with self.lock``.
+
+    ``lock`` is an ``asyncio.Lock`` (the decision) or an ``asyncio.Semaphore``
+    (alternative 5): with more than one permit, two requests are inside at once
+    and the read-then-write race is back.
+    """
+
+    def __init__(self, stock: int, hooks: Hooks, clock: Clock, lock: Guard) -> None:
+        super().__init__(stock, hooks, clock)
+        self.lock = lock
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        async with self.hooks.hold(self.lock):
+            seen = self._read()
+            await self.hooks.checkpoint()  # the payment call, now inside the lock
+            return self._write(seen, qty)
+
+    async def available(self) -> int:
+        cached = self._cached()  # a hit takes no lock: the cache's whole point
+        if cached is not None:
+            return cached
+        async with self.hooks.hold(self.lock):
+            seen = self._read()
+            await self.hooks.checkpoint()
+            self._fill_cache(seen)
+        return seen
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A named way to build a StockManager, as users write it on the command line."""
+
+    name: str
+    summary: str
+    claims_safety: bool
+    build: Callable[[int, Hooks, Clock], StockManager]
+
+
+def _unlocked(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
+    return UnlockedStockManager(stock, hooks, clock)
+
+
+def _locked(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
+    return GuardedStockManager(stock, hooks, clock, asyncio.Lock())
+
+
+def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
+    def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
+        return GuardedStockManager(stock, hooks, clock, asyncio.Semaphore(permits))
+
+    return build
+
+
+STRATEGY_HELP = "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2)"
+
+
+def parse_strategy(text: str) -> Strategy:
+    """Turn a strategy name from a file or the command line into a Strategy."""
+    name = text.strip()
+    if name == "none":
+        return Strategy("none", "no synchronization", False, _unlocked)
+    if name == "asyncio-lock":
+        return Strategy("asyncio-lock", "the ADR's asyncio.Lock", True, _locked)
+    if name == "semaphore" or name.startswith("semaphore:"):
+        count = name.partition(":")[2] or str(DEFAULT_PERMITS)
+        if not count.isdigit() or int(count) < 1:
+            raise OptionError(
+                f"strategy {text!r}: the permit count must be a whole number >= 1, "
+                f"as in semaphore:2"
+            )
+        permits = int(count)
+        return Strategy(
+            f"semaphore:{permits}",
+            f"asyncio.Semaphore({permits})",
+            permits == 1,
+            _semaphore(permits),
+        )
+    raise OptionError(f"unknown strategy {text!r}: expected {STRATEGY_HELP}")
