@@ -44,6 +44,17 @@ class Scenario:
         return tuple(r.id for r in self.requests)
 
 
+def summary_dict(scenario: Scenario) -> dict[str, Any]:
+    """The catalogue's JSON entry for one scenario."""
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "stock": scenario.stock,
+        "strategies": list(scenario.strategies),
+        "requests": len(scenario.requests),
+    }
+
+
 def catalogue_dir() -> Path:
     """Where the bundled scenarios live: in the wheel, or in a source checkout."""
     packaged = Path(str(resources.files("vacancy_cli"))) / "scenarios"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from vacancy_cli import trace
 from vacancy_cli.checker import check
+from vacancy_cli.errors import ScheduleError
 from vacancy_cli.scenario import Scenario, parse_schedule
 from vacancy_cli.scheduler import Scheduler
 from vacancy_cli.strategies import parse_strategy
@@ -45,9 +46,12 @@ def run_scenario(
     before anything runs, so a bad option never produces half a result.
     """
     names = [parse_strategy(s).name for s in strategies] if strategies else list(scenario.strategies)
-    order = (
-        parse_schedule(schedule, scenario.request_ids) if schedule is not None else scenario.schedule
-    )
+    order = scenario.schedule
+    if schedule is not None:
+        try:
+            order = parse_schedule(schedule, scenario.request_ids)
+        except ScheduleError as exc:
+            raise ScheduleError(f"schedule {schedule!r}: {exc}") from None
     return trace.Simulation(
         scenario=scenario.name,
         title=scenario.title,

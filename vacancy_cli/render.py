@@ -1,0 +1,169 @@
+"""Rich views of results, and their JSON.
+
+Only this module imports Rich. Every view is drawn from the same result
+objects that ``trace.simulation_to_dict`` turns into JSON, so what a person
+sees and what a script parses cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from vacancy_cli import trace
+from vacancy_cli.scenario import Scenario
+from vacancy_cli.strategies import parse_strategy
+
+VERDICT_STYLE = {"correct": "green"}
+
+
+def to_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2)
+
+
+def show_simulation(sim: trace.Simulation, console: Console) -> None:
+    schedule = trace.schedule_text(sim.schedule) or "(none: requests run in scenario order)"
+    console.print(
+        Text.assemble(
+            (sim.title, "bold"),
+            f"  stock {sim.stock}, schedule ",
+            (schedule, "cyan"),
+        )
+    )
+    for run in sim.runs:
+        console.print()
+        console.print(timeline(run))
+        console.print(Text(_outcome_line(run), style="bold"))
+        for violation in run.violations:
+            console.print(Text(f"  ✗ {violation.message}", style="red"))
+    console.print()
+    console.print(summary(sim))
+    if sim.lesson.strip():
+        console.print(Panel(escape(sim.lesson.strip()), title="Lesson", title_align="left"))
+
+
+def timeline(run: trace.Run) -> Table:
+    """The ADR's table: one row per step, one column per request."""
+    strategy = parse_strategy(run.strategy)
+    table = Table(
+        title=f"{run.strategy}: {strategy.summary}",
+        title_justify="left",
+        title_style="bold",
+    )
+    ids = [r.id for r in run.requests]
+    table.add_column("Time", justify="right", style="dim")
+    for rid in ids:
+        table.add_column(f"Request {rid}")
+    table.add_column("Stock", justify="right")
+    qty = {r.id: r.qty for r in run.requests}
+    marks = _marks(run)
+    guard = "a permit" if run.strategy.startswith("semaphore") else "the lock"
+    for step in run.steps:
+        cells = ["" for _ in ids]
+        cells[ids.index(step.request)] = _describe(step, qty[step.request], guard)
+        stock = Text(str(step.stock))
+        if step.t in marks:
+            stock.append(f" ← {marks[step.t]}", style="bold red")
+        table.add_row(f"t{step.t}", *cells, stock)
+    return table
+
+
+def _marks(run: trace.Run) -> dict[int, str]:
+    """Label the row where each violation happens: its last step."""
+    marks: dict[int, str] = {}
+    for violation in run.violations:
+        if violation.steps:
+            word = trace.VERDICT_WORDS[violation.kind]
+            at = violation.steps[-1]
+            marks[at] = f"{marks[at]}, {word}" if at in marks else word
+    for step in run.steps:
+        hit = step.event(trace.CACHE_HIT)
+        if hit is not None and hit.seen != step.stock and step.t not in marks:
+            marks[step.t] = "stale read"
+    return marks
+
+
+def _describe(step: trace.Step, qty: int, guard: str) -> str:
+    words = [_phrase(event, qty, guard) for event in step.events]
+    return ", ".join(words)
+
+
+def _phrase(event: trace.Event, qty: int, guard: str) -> str:
+    match event.action:
+        case trace.READ:
+            return f"reads {event.seen}"
+        case trace.WRITE:
+            return f"writes {event.value}"
+        case trace.REJECTED:
+            return f"rejects: saw {event.seen}, needs {qty}"
+        case trace.CACHE_HIT:
+            return f"reads {event.seen} from cache ({event.value} ms old)"
+        case trace.CACHES:
+            return f"caches {event.seen}"
+        case trace.WAITS:
+            return f"waits for {guard}"
+        case trace.ACQUIRES:
+            return f"takes {guard}"
+        case trace.RELEASES:
+            return f"releases {guard}"
+        case trace.BLOCKED:
+            return f"(still waiting for {guard})"
+        case trace.DONE:
+            return "(already finished)"
+    return event.action
+
+
+def _outcome_line(run: trace.Run) -> str:
+    expected = (
+        "" if run.expected_final_stock is None else f", expected {run.expected_final_stock}"
+    )
+    return (
+        f"final stock {run.final_stock}{expected}; {run.granted_tickets} tickets granted; "
+        f"{run.verdict}"
+    )
+
+
+def summary(sim: trace.Simulation) -> Table:
+    table = Table(title="Summary", title_justify="left", title_style="bold")
+    table.add_column("Strategy")
+    table.add_column("Final stock", justify="right")
+    table.add_column("Expected", justify="right")
+    table.add_column("Granted", justify="right")
+    table.add_column("Verdict")
+    for run in sim.runs:
+        expected = Text("-")
+        if run.expected_final_stock is not None:
+            ok = run.meets_expectation
+            expected = Text(
+                f"{run.expected_final_stock} {'✓' if ok else '✗'}",
+                style="green" if ok else "bold red",
+            )
+        granted = [r.id for r in run.requests if r.granted]
+        table.add_row(
+            run.strategy,
+            str(run.final_stock),
+            expected,
+            f"{run.granted_tickets} ({', '.join(granted) or 'none'})",
+            Text(run.verdict, style=VERDICT_STYLE.get(run.verdict, "bold red")),
+        )
+    return table
+
+
+def show_catalogue(scenarios: list[Scenario], console: Console) -> None:
+    table = Table(title="Bundled scenarios", title_justify="left", title_style="bold")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Name", style="cyan")
+    table.add_column("Title")
+    table.add_column("Strategies")
+    for number, scenario in enumerate(scenarios, start=1):
+        table.add_row(
+            str(number), scenario.name, scenario.title, ", ".join(scenario.strategies)
+        )
+    console.print(table)
+    console.print(Text("Run one: vacancy simulate NAME", style="dim"))
