@@ -23,21 +23,51 @@ from vacancy_cli.trace import (
 )
 
 
-def check(initial: int, steps: tuple[Step, ...], requests: tuple[RequestResult, ...]) -> tuple[Violation, ...]:
+def check(
+    initial: int, steps: tuple[Step, ...], requests: tuple[RequestResult, ...]
+) -> tuple[Violation, ...]:
+    """Every violation in a replayed run, each tied to the steps that caused it."""
     final = steps[-1].stock if steps else initial
-    lost = _lost_updates(initial, steps)
     granted = sum(r.qty for r in requests if r.granted)
-    gap = final + granted - initial
-    if gap and not lost:
-        lost = [
+    lost = _lost_updates(initial, steps)
+    oversold = _oversell(initial, steps, requests)
+    totals = check_totals(initial, final, granted)
+    if not lost:
+        lost = [v for v in totals if v.kind == "lost_update"]
+    if not oversold:
+        oversold = [v for v in totals if v.kind == "oversell"]
+    return tuple(lost + oversold + _negative(steps))
+
+
+def lost_tickets(initial: int, final: int, granted: int) -> int:
+    """The conservation gap: tickets sold yet still counted as available."""
+    return final + granted - initial
+
+
+def check_totals(initial: int, final: int, granted: int) -> tuple[Violation, ...]:
+    """The invariants that need only totals: what a live load run can check."""
+    found: list[Violation] = []
+    gap = lost_tickets(initial, final, granted)
+    if gap:
+        found.append(
             Violation(
                 "lost_update",
                 (),
                 f"stock not conserved: {initial} at the start, {granted} granted, "
                 f"{final} left ({gap:+d} tickets unaccounted for)",
             )
-        ]
-    return tuple(lost + _oversell(initial, steps, requests) + _negative(steps))
+        )
+    if granted > initial:
+        found.append(
+            Violation(
+                "oversell",
+                (),
+                f"oversold: {granted} tickets granted but only {initial} existed",
+            )
+        )
+    if final < 0:
+        found.append(Violation("negative_stock", (), f"negative stock: {final} at the end"))
+    return tuple(found)
 
 
 def _lost_updates(initial: int, steps: tuple[Step, ...]) -> list[Violation]:
@@ -72,7 +102,9 @@ def _lost_update(step: Step, basis: int | None, read: Step | None, writes: list[
     return Violation("lost_update", ((read.t,) if read else ()) + (step.t,), message)
 
 
-def _oversell(initial: int, steps: tuple[Step, ...], requests: tuple[RequestResult, ...]) -> list[Violation]:
+def _oversell(
+    initial: int, steps: tuple[Step, ...], requests: tuple[RequestResult, ...]
+) -> list[Violation]:
     qty = {r.id: r.qty for r in requests}
     sold = 0
     for step in steps:

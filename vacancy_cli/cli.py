@@ -76,7 +76,8 @@ def _print_json(document: dict[str, Any]) -> None:
 @app.command()
 def simulate(
     scenario: Annotated[
-        str, typer.Argument(help="A bundled scenario name (see `vacancy scenarios`) or a .toml file.")
+        str,
+        typer.Argument(help="A bundled scenario name (see `vacancy scenarios`) or a .toml file."),
     ],
     strategy: Annotated[
         list[str] | None,
@@ -93,7 +94,7 @@ def simulate(
         typer.Option(
             metavar="STEPS",
             help='Which request moves at each step, e.g. "A B A B" or "A,B,A,B". '
-            "Default: the scenario's own schedule. Requests left over finish in scenario order."
+            "Default: the scenario's own schedule. Requests left over finish in scenario order.",
         ),
     ] = None,
     json_out: Annotated[

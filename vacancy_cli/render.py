@@ -82,10 +82,8 @@ def _marks(run: trace.Run) -> dict[int, str]:
             word = trace.VERDICT_WORDS[violation.kind]
             at = violation.steps[-1]
             marks[at] = f"{marks[at]}, {word}" if at in marks else word
-    for step in run.steps:
-        hit = step.event(trace.CACHE_HIT)
-        if hit is not None and hit.seen != step.stock and step.t not in marks:
-            marks[step.t] = "stale read"
+    for t in run.stale_reads:
+        marks.setdefault(t, "stale read")
     return marks
 
 
@@ -120,13 +118,21 @@ def _phrase(event: trace.Event, qty: int, guard: str) -> str:
 
 
 def _outcome_line(run: trace.Run) -> str:
-    expected = (
-        "" if run.expected_final_stock is None else f", expected {run.expected_final_stock}"
+    expected = "" if run.expected_final_stock is None else f", expected {run.expected_final_stock}"
+    return f"final stock {run.final_stock}{expected}; {_tickets(run.granted_tickets)} granted; " + (
+        _verdict(run)
     )
-    return (
-        f"final stock {run.final_stock}{expected}; {run.granted_tickets} tickets granted; "
-        f"{run.verdict}"
-    )
+
+
+def _tickets(count: int) -> str:
+    return f"{count} ticket" if count == 1 else f"{count} tickets"
+
+
+def _verdict(run: trace.Run) -> str:
+    stale = len(run.stale_reads)
+    if not stale:
+        return run.verdict
+    return f"{run.verdict}, {stale} stale read{'s' if stale > 1 else ''}"
 
 
 def summary(sim: trace.Simulation) -> Table:
@@ -150,7 +156,7 @@ def summary(sim: trace.Simulation) -> Table:
             str(run.final_stock),
             expected,
             f"{run.granted_tickets} ({', '.join(granted) or 'none'})",
-            Text(run.verdict, style=VERDICT_STYLE.get(run.verdict, "bold red")),
+            Text(_verdict(run), style=VERDICT_STYLE.get(run.verdict, "bold red")),
         )
     return table
 
@@ -162,8 +168,6 @@ def show_catalogue(scenarios: list[Scenario], console: Console) -> None:
     table.add_column("Title")
     table.add_column("Strategies")
     for number, scenario in enumerate(scenarios, start=1):
-        table.add_row(
-            str(number), scenario.name, scenario.title, ", ".join(scenario.strategies)
-        )
+        table.add_row(str(number), scenario.name, scenario.title, ", ".join(scenario.strategies))
     console.print(table)
     console.print(Text("Run one: vacancy simulate NAME", style="dim"))

@@ -153,7 +153,9 @@ class _Where:
         self.prefix = prefix
 
     def fail(self, key: str, expected: str, got: object) -> ScenarioError:
-        return ScenarioError(f"{self.source}: key '{self.prefix}{key}' must be {expected}, got {got!r}")
+        return ScenarioError(
+            f"{self.source}: key '{self.prefix}{key}' must be {expected}, got {got!r}"
+        )
 
     def whole(
         self, data: dict[str, Any], key: str, minimum: int, default: int = 0, required: bool = False

@@ -45,7 +45,9 @@ def run_scenario(
     ``schedule`` replaces the file's schedule when given. Both are validated
     before anything runs, so a bad option never produces half a result.
     """
-    names = [parse_strategy(s).name for s in strategies] if strategies else list(scenario.strategies)
+    names = (
+        [parse_strategy(s).name for s in strategies] if strategies else list(scenario.strategies)
+    )
     order = scenario.schedule
     if schedule is not None:
         try:

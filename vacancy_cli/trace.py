@@ -116,6 +116,18 @@ class Run:
         return sum(r.qty for r in self.requests if r.granted)
 
     @property
+    def stale_reads(self) -> tuple[int, ...]:
+        """Steps where the cache served a value that was no longer the stock.
+
+        Not a violation (the ADR accepts "max 1s old"), but worth showing.
+        """
+        return tuple(
+            step.t
+            for step in self.steps
+            if (hit := step.event(CACHE_HIT)) is not None and hit.seen != step.stock
+        )
+
+    @property
     def verdict(self) -> str:
         if not self.violations:
             return "correct"
@@ -169,6 +181,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "meets_expectation": run.meets_expectation,
         "granted_tickets": run.granted_tickets,
         "verdict": run.verdict,
+        "stale_reads": list(run.stale_reads),
         "requests": [
             {"id": r.id, "op": r.op, "qty": r.qty, "granted": r.granted, "returned": r.returned}
             for r in run.requests
