@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -41,7 +42,7 @@ def show_simulation(sim: trace.Simulation, console: Console) -> None:
         console.print(timeline(run))
         console.print(Text(_outcome_line(run), style="bold"))
         for violation in run.violations:
-            console.print(Text(f"  ✗ {violation.message}", style="red"))
+            console.print(Padding(Text(f"✗ {violation.message}", style="red"), (0, 0, 0, 2)))
     console.print()
     console.print(summary(sim))
     if sim.lesson.strip():
