@@ -25,6 +25,11 @@ one (asyncio wakes exactly one waiter per release). We never count ``sleep(0)``
 calls: each request's state is known, and the step waits on a future that is
 resolved only when the rule holds.
 
+Loops. A scheduler owns a private event loop and offers blocking verbs
+(``step``, ``finish``) for replays; given a running loop instead, it offers the
+same verbs as coroutines (``advance``, ``finish_async``), so the explorer can run
+thousands of short replays on one loop without starting a loop per step.
+
 Out of schedule. Giving a step to a blocked request records ``blocked``; to a
 finished one, ``done``; neither is an error. When the schedule runs out,
 ``finish`` gives steps to the first runnable request in scenario order until all
@@ -78,6 +83,8 @@ class _Request:
     returned: int | None = None
     error: BaseException | None = None
     task: asyncio.Task[None] | None = field(default=None, repr=False)
+    history: list[tuple[tuple[str, int | None], ...]] = field(default_factory=list)
+    queued_at: int = 0  # when it started waiting: the lock's FIFO order
 
     @property
     def runnable(self) -> bool:
@@ -92,9 +99,15 @@ class Scheduler:
     """
 
     def __init__(
-        self, stock: int, requests: tuple[RequestSpec, ...], strategy: Strategy, step_ms: int = 100
+        self,
+        stock: int,
+        requests: tuple[RequestSpec, ...],
+        strategy: Strategy,
+        step_ms: int = 100,
+        loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
-        self._loop = asyncio.new_event_loop()
+        self._owns_loop = loop is None
+        self._loop = loop if loop is not None else asyncio.new_event_loop()
         self._clock = VirtualClock()
         self._step_s = step_ms / 1000
         self.initial_stock = stock
@@ -123,6 +136,14 @@ class Scheduler:
 
     def step(self, request_id: str) -> trace.Step:
         """Give one step to ``request_id`` and return what it did."""
+        return self._loop.run_until_complete(self.advance(request_id))
+
+    def finish(self) -> list[trace.Step]:
+        """Run every unfinished request to its end: first runnable in scenario order."""
+        return self._loop.run_until_complete(self.finish_async())
+
+    async def advance(self, request_id: str) -> trace.Step:
+        """``step`` as a coroutine, for a scheduler made on a running loop."""
         req = self._requests[request_id]
         t = len(self.steps) + 1
         self._clock.set((t - 1) * self._step_s)
@@ -131,23 +152,45 @@ class Scheduler:
         elif req.state is State.WAITING:
             events = (trace.Event(trace.BLOCKED),)
         else:
-            self._loop.run_until_complete(self._advance(req))
+            await self._run_step(req)
             events = tuple(self._events)
             if req.error is not None:
                 raise req.error
+            req.history.append(tuple((e.action, e.seen) for e in events))
         step = trace.Step(t=t, request=request_id, events=events, stock=self.manager.total)
         self.steps.append(step)
         return step
 
-    def finish(self) -> list[trace.Step]:
-        """Run every unfinished request to its end: first runnable in scenario order."""
+    async def finish_async(self) -> list[trace.Step]:
         done: list[trace.Step] = []
         while not self.finished:
             ready = self.runnable()
             if not ready:
                 raise SchedulerStuck("every unfinished request is waiting; none can run")
-            done.append(self.step(ready[0]))
+            done.append(await self.advance(ready[0]))
         return done
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """The state that decides every future step, with identical requests merged.
+
+        The shared store, plus each request's position and the values it has seen
+        (its step history), its place in the lock's queue, and, once finished,
+        only whether it was granted. Requests with the same op and qty are
+        interchangeable, so the per-request parts are sorted.
+        """
+        waiting = sorted(
+            (r.queued_at, rid) for rid, r in self._requests.items() if r.state is State.WAITING
+        )
+        rank = {rid: place for place, (_, rid) in enumerate(waiting)}
+        parts = sorted(repr(self.local_state(rid, rank.get(rid))) for rid in self._requests)
+        return (self.manager.store_state(), tuple(parts))
+
+    def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
+        req = self._requests[request_id]
+        spec = req.spec
+        if req.state is State.DONE:
+            return (spec.op, spec.qty, "done", req.granted)
+        return (spec.op, spec.qty, req.state.value, tuple(req.history), queue_rank)
 
     def results(self) -> tuple[trace.RequestResult, ...]:
         return tuple(
@@ -162,13 +205,14 @@ class Scheduler:
         )
 
     def close(self) -> None:
-        """Cancel what has not finished and close the loop."""
+        """Cancel what has not finished; close the loop if it is ours."""
         pending = [r.task for r in self._requests.values() if r.task and not r.task.done()]
         for task in pending:
             task.cancel()
-        if pending:
-            self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        self._loop.close()
+        if self._owns_loop:
+            if pending:
+                self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self._loop.close()
 
     def __enter__(self) -> Scheduler:
         return self
@@ -178,21 +222,27 @@ class Scheduler:
 
     # -- one step ----------------------------------------------------------------
 
-    async def _advance(self, req: _Request) -> None:
+    async def _run_step(self, req: _Request) -> None:
         self._current = req
         self._events = []
         self._step_over = False
-        self._settled = self._loop.create_future()
+        settled = self._settled = self._loop.create_future()
         if req.state is State.NEW:
             req.state = State.PARKED
             req.task = self._loop.create_task(self._run(req))
         else:
             assert req.gate is not None
             req.gate.set_result(None)
+        watchdog = self._loop.call_later(STUCK_AFTER_S, self._stuck, req, settled)
         try:
-            await asyncio.wait_for(asyncio.shield(self._settled), STUCK_AFTER_S)
-        except TimeoutError:
-            raise SchedulerStuck(f"step for {req.spec.id} did not settle") from None
+            await settled
+        finally:
+            watchdog.cancel()
+
+    @staticmethod
+    def _stuck(req: _Request, settled: asyncio.Future[None]) -> None:
+        if not settled.done():
+            settled.set_exception(SchedulerStuck(f"step for {req.spec.id} did not settle"))
 
     async def _run(self, req: _Request) -> None:
         try:
@@ -241,6 +291,7 @@ class Scheduler:
             self.record(trace.WAITS)
             req.state = State.WAITING
             req.waiting_on = guard
+            req.queued_at = len(self.steps)
             self._signal_step_over()
             await guard.acquire()  # the real lock decides who is woken, and when
             req.state = State.PARKED
@@ -257,5 +308,6 @@ class Scheduler:
         finally:
             guard.release()
             self.record(trace.RELEASES)
-            if any(r.waiting_on is guard for r in self._requests.values()):
+            waiting = sum(r.waiting_on is guard for r in self._requests.values())
+            if waiting > self._owed_wakeups:  # asyncio wakes exactly one waiter
                 self._owed_wakeups += 1

@@ -60,6 +60,10 @@ class StockManager:
     async def reserve(self, qty: int) -> tuple[bool, int]:
         raise NotImplementedError
 
+    def store_state(self) -> tuple[int, int | None, float | None]:
+        """The shared state a request can observe: stock and cache."""
+        return (self.total, self._cache, self._cache_time)
+
     async def available(self) -> int:
         raise NotImplementedError
 
