@@ -120,6 +120,8 @@ class Scheduler:
         self._settled: asyncio.Future[None] | None = None
         self._step_over = False
         self._owed_wakeups = 0
+        self._step_started = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
 
     # -- the scheduler's verbs -------------------------------------------------
 
@@ -206,6 +208,8 @@ class Scheduler:
 
     def close(self) -> None:
         """Cancel what has not finished; close the loop if it is ours."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         pending = [r.task for r in self._requests.values() if r.task and not r.task.done()]
         for task in pending:
             task.cancel()
@@ -226,23 +230,28 @@ class Scheduler:
         self._current = req
         self._events = []
         self._step_over = False
+        self._step_started = self._loop.time()
         settled = self._settled = self._loop.create_future()
+        if self._watchdog is None:
+            self._watchdog = self._loop.call_later(STUCK_AFTER_S, self._watch)
         if req.state is State.NEW:
             req.state = State.PARKED
             req.task = self._loop.create_task(self._run(req))
         else:
             assert req.gate is not None
             req.gate.set_result(None)
-        watchdog = self._loop.call_later(STUCK_AFTER_S, self._stuck, req, settled)
-        try:
-            await settled
-        finally:
-            watchdog.cancel()
+        await settled
 
-    @staticmethod
-    def _stuck(req: _Request, settled: asyncio.Future[None]) -> None:
-        if not settled.done():
+    def _watch(self) -> None:
+        """Fail a step that has not settled for STUCK_AFTER_S; one timer per scheduler.
+
+        A timer per step would cost more than the step itself in exploration.
+        """
+        settled, req = self._settled, self._current
+        stuck = self._loop.time() - self._step_started >= STUCK_AFTER_S
+        if settled is not None and not settled.done() and stuck and req is not None:
             settled.set_exception(SchedulerStuck(f"step for {req.spec.id} did not settle"))
+        self._watchdog = self._loop.call_later(STUCK_AFTER_S, self._watch)
 
     async def _run(self, req: _Request) -> None:
         try:
