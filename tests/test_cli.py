@@ -107,7 +107,7 @@ def test_version() -> None:
     assert code == 0 and out.strip() == f"vacancy {__version__}"
 
 
-@pytest.mark.parametrize("command", ["simulate", "scenarios"])
+@pytest.mark.parametrize("command", ["simulate", "scenarios", "explore"])
 def test_every_command_help_has_an_example(command: str) -> None:
     code, out, _ = invoke(command, "--help")
     assert code == 0
@@ -176,3 +176,70 @@ def test_an_internal_error_exits_1_with_a_short_message(monkeypatch: pytest.Monk
     assert code == 1
     assert "internal error: RuntimeError: boom" in err
     assert "Traceback" not in err
+
+
+def test_explore_shows_the_count_the_outcomes_and_a_replayable_witness() -> None:
+    code, out, err = invoke("explore", "lost-update", "--strategy", "none")
+    assert code == 0, err
+    assert "4 of 6 interleavings lose an update" in out
+    assert "A:read B:read A:write B:write" in out
+    assert 'vacancy simulate lost-update --strategy none --schedule "A B A B"' in out
+    assert "← lost update" in out
+
+
+def test_explore_json_has_the_documented_keys() -> None:
+    code, out, _ = invoke("explore", "oversell", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    keys = {"scenario", "strategy", "naive_interleavings", "states", "complete", "outcomes"}
+    assert keys <= set(doc)
+    assert [e["strategy"] for e in doc["explorations"]] == ["none", "asyncio-lock"]
+    assert doc["strategy"] == "none" and doc["complete"] is True
+    outcome = doc["outcomes"][0]
+    assert {"final_stock", "granted", "schedules", "violations", "witness"} <= set(outcome)
+    assert outcome["violations"] == ["lost_update", "oversell"]
+
+
+def test_explore_random_mode_from_the_command_line() -> None:
+    args = ["explore", "three-way", "-s", "none", "--random", "30", "--seed", "2", "--json"]
+    first = invoke(*args)
+    second = invoke(*args)
+    assert first[0] == 0 and first[1] == second[1]
+    assert json.loads(first[1])["mode"] == "random"
+
+
+def test_explore_max_states_reports_incomplete() -> None:
+    code, out, _ = invoke("explore", "three-way", "-s", "none", "--max-states", "5")
+    assert code == 0
+    assert "incomplete: stopped after 5 states" in out
+
+
+def test_simulate_accepts_an_annotated_witness() -> None:
+    code, out, _ = invoke(
+        "simulate", "lost-update", "-s", "none", "--schedule", "A:read B:read A:write B:write"
+    )
+    assert code == 0 and "← lost update" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explore", "lost-update", "--random", "0"], "--random must be at least 1"),
+        (["explore", "lost-update", "--max-states", "0"], "--max-states must be at least 1"),
+        (["explore", "lost-update", "--pct", "2"], "give --random N too"),
+        (["explore", "lost-update", "--random", "5", "--pct", "0"], "--pct must be at least 1"),
+        (["explore", "lost-update", "-s", "spinlock"], "unknown strategy 'spinlock'"),
+        (["explore", "nowhere"], "unknown scenario 'nowhere'"),
+        (
+            ["simulate", "lost-update", "-s", "none", "--schedule", "A:read B:write"],
+            "schedule step 2 is annotated 'B:write', but that step of B was 'read'",
+        ),
+        (["simulate", "lost-update", "--schedule", "A:jump"], "unknown action 'jump'"),
+    ],
+)
+def test_explore_and_annotation_errors_exit_2(args: list[str], message: str) -> None:
+    code, out, err = invoke(*args)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert len(err.strip().splitlines()) == 1

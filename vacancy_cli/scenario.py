@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from vacancy_cli import trace
 from vacancy_cli.errors import OptionError, ScenarioError, ScheduleError
 from vacancy_cli.scheduler import RequestSpec
 from vacancy_cli.strategies import parse_strategy
@@ -135,14 +136,31 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
 
 
 def parse_schedule(text: str, ids: tuple[str, ...]) -> tuple[str, ...]:
-    """``"A B A B"`` or ``"A,B,A,B"`` into ids, each checked against ``ids``."""
-    tokens = [tok for tok in re.split(r"[\s,]+", text.strip()) if tok]
+    """``"A B A B"``, ``"A,B,A,B"`` or annotated ``"A:read B:read A:write"`` into tokens.
+
+    Each token's id is checked against ``ids`` and its annotation, if any,
+    against the trace's actions; the replay checks that each step really does
+    what its annotation says.
+    """
+    tokens = tuple(tok for tok in re.split(r"[\s,]+", text.strip()) if tok)
     for position, tok in enumerate(tokens, start=1):
-        if tok not in ids:
+        rid, action = split_token(tok)
+        if rid not in ids:
             raise ScheduleError(
-                f"step {position} names unknown request {tok!r} (requests: {', '.join(ids)})"
+                f"step {position} names unknown request {rid!r} (requests: {', '.join(ids)})"
             )
-    return tuple(tokens)
+        if action is not None and action not in trace.ACTIONS:
+            raise ScheduleError(
+                f"step {position} ({tok!r}): unknown action {action!r} "
+                f"(actions: {', '.join(trace.ACTIONS)})"
+            )
+    return tokens
+
+
+def split_token(token: str) -> tuple[str, str | None]:
+    """``"A:read"`` into ``("A", "read")``; a bare ``"A"`` into ``("A", None)``."""
+    rid, colon, action = token.partition(":")
+    return rid, (action if colon else None)
 
 
 class _Where:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from vacancy_cli import trace
 from vacancy_cli.checker import check
 from vacancy_cli.errors import ScheduleError
-from vacancy_cli.scenario import Scenario, parse_schedule
+from vacancy_cli.scenario import Scenario, parse_schedule, split_token
 from vacancy_cli.scheduler import Scheduler
 from vacancy_cli.strategies import parse_strategy
 
@@ -18,8 +18,14 @@ def replay(scenario: Scenario, strategy_name: str, schedule: tuple[str, ...]) ->
     """Run ``schedule`` step by step, let the rest finish, and check the trace."""
     strategy = parse_strategy(strategy_name)
     with Scheduler(scenario.stock, scenario.requests, strategy, scenario.step_ms) as scheduler:
-        for request_id in schedule:
-            scheduler.step(request_id)
+        for token in schedule:
+            request_id, annotated = split_token(token)
+            step = scheduler.step(request_id)
+            if annotated is not None and annotated != step.action:
+                raise ScheduleError(
+                    f"schedule step {step.t} is annotated {token!r}, "
+                    f"but that step of {request_id} was {step.action!r}"
+                )
         scheduler.finish()
         steps = tuple(scheduler.steps)
         results = scheduler.results()

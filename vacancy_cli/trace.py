@@ -24,6 +24,8 @@ RELEASES = "releases"  # gave it back
 BLOCKED = "blocked"  # still waiting for the lock
 DONE = "done"  # had already finished
 
+ACTIONS = (READ, WRITE, REJECTED, CACHE_HIT, CACHES, WAITS, ACQUIRES, RELEASES, BLOCKED, DONE)
+
 # A step's headline is its first event that is not lock bookkeeping.
 _BOOKKEEPING = (ACQUIRES, RELEASES)
 

@@ -1,0 +1,177 @@
+"""The explorer: exact counts, witnesses that replay, reductions, sampling."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from vacancy_cli.explore import explore_scenario, report_to_dict
+from vacancy_cli.scenario import Scenario, bundled_names, load_scenario
+from vacancy_cli.scheduler import RequestSpec, Scheduler
+from vacancy_cli.simulate import replay, run_scenario
+from vacancy_cli.strategies import parse_strategy
+
+from model import Model
+
+STRATEGIES = ["none", "asyncio-lock", "semaphore:1", "semaphore:2"]
+PERMITS = {"none": None, "asyncio-lock": 1, "semaphore:1": 1, "semaphore:2": 2}
+
+Outcomes = Counter[tuple[int, tuple[str, ...]]]
+
+
+def explored(scenario: Scenario, strategy: str) -> Outcomes:
+    exploration = explore_scenario(scenario, [strategy]).explorations[0]
+    assert exploration.complete
+    return Counter({(o.final_stock, o.granted): o.schedules for o in exploration.outcomes})
+
+
+def brute_force(scenario: Scenario, strategy: str) -> Outcomes:
+    """Every interleaving, one by one, on the scheduler: no merging, no symmetry."""
+    found: Outcomes = Counter()
+
+    def walk(prefix: tuple[str, ...]) -> None:
+        with Scheduler(scenario.stock, scenario.requests, parse_strategy(strategy)) as scheduler:
+            for rid in prefix:
+                scheduler.step(rid)
+            if scheduler.finished:
+                granted = tuple(r.id for r in scheduler.results() if r.granted)
+                found[(scheduler.manager.total, granted)] += 1
+                return
+            ready = scheduler.runnable()
+        for rid in ready:
+            walk(prefix + (rid,))
+
+    walk(())
+    return found
+
+
+def model_brute_force(scenario: Scenario, strategy: str) -> Outcomes:
+    """Every interleaving of the independent model (tests/model.py): no engine code."""
+    requests = [(spec.id, spec.qty) for spec in scenario.requests]
+    found: Outcomes = Counter()
+
+    def walk(prefix: list[str]) -> None:
+        model = Model.of(scenario.stock, requests, PERMITS[strategy])
+        for rid in prefix:
+            model.step(rid)
+        ready = [r.id for r in model.runnable()]
+        if not ready:
+            found[(model.stock, tuple(r.id for r in model.reqs if r.granted))] += 1
+        for rid in ready:
+            walk(prefix + [rid])
+
+    walk([])
+    return found
+
+
+def family(n: int, stock: int = 100, qty: int = 1) -> Scenario:
+    requests = tuple(RequestSpec(chr(ord("A") + i), qty) for i in range(n))
+    return Scenario("family", "family", "", stock, ("none",), (), requests, {}, 100, "test")
+
+
+def test_lost_update_none_four_of_six_interleavings_lose_an_update() -> None:
+    exploration = explore_scenario(load_scenario("lost-update"), ["none"]).explorations[0]
+    assert exploration.naive_interleavings == 6
+    assert exploration.violating_schedules == 4
+    first, second = exploration.outcomes
+    assert (first.final_stock, first.schedules, first.violations) == (99, 4, ("lost_update",))
+    assert first.bare == "A B A B"
+    assert first.annotated == "A:read B:read A:write B:write"
+    assert (second.final_stock, second.schedules, second.violations) == (98, 2, ())
+    assert exploration.witness_run is not None
+    assert exploration.witness_run.final_stock == 99
+
+
+@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_outcomes_and_counts_equal_a_brute_force_enumeration(name: str, strategy: str) -> None:
+    scenario = load_scenario(name)
+    assert explored(scenario, strategy) == brute_force(scenario, strategy)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [family(3, stock=2, qty=1), family(3, stock=4, qty=2), load_scenario("oversell")],
+    ids=["3-buyers-stock-2", "3-pairs-stock-4", "oversell"],
+)
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_outcomes_and_counts_equal_the_independent_model(scenario: Scenario, strategy: str) -> None:
+    assert explored(scenario, strategy) == model_brute_force(scenario, strategy)
+
+
+@pytest.mark.parametrize("name", bundled_names())
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_every_witness_replays_to_its_outcome(name: str, strategy: str) -> None:
+    scenario = load_scenario(name)
+    for outcome in explore_scenario(scenario, [strategy]).explorations[0].outcomes:
+        for schedule in (outcome.bare, outcome.annotated):
+            run = run_scenario(scenario, [strategy], schedule=schedule).runs[0]
+            granted = tuple(r.id for r in run.requests if r.granted)
+            assert (run.final_stock, granted) == (outcome.final_stock, outcome.granted)
+            assert len(run.steps) == len(outcome.witness)  # nothing left to finish
+            assert tuple(v.kind for v in run.violations) == outcome.violations
+
+
+@pytest.mark.parametrize("name", bundled_names())
+def test_safe_strategies_have_no_violating_outcome_anywhere(name: str) -> None:
+    report = explore_scenario(load_scenario(name), ["asyncio-lock", "semaphore:1"])
+    for exploration in report.explorations:
+        assert exploration.complete
+        assert exploration.violating == (), (name, exploration.strategy)
+
+
+def test_eight_identical_buyers_reach_all_eight_final_stocks() -> None:
+    exploration = explore_scenario(family(8), ["none"]).explorations[0]
+    assert exploration.naive_interleavings == 81_729_648_000
+    assert sorted(o.final_stock for o in exploration.outcomes) == list(range(92, 100))
+    assert exploration.states < 2000  # the reductions at work: 1,280 states
+    lost_all = next(o for o in exploration.outcomes if o.final_stock == 99)
+    run = replay(family(8), "none", lost_all.witness)
+    assert run.final_stock == 99
+
+
+def test_symmetric_outcomes_are_split_per_id_with_renamed_witnesses() -> None:
+    exploration = explore_scenario(family(3, stock=1), ["asyncio-lock"]).explorations[0]
+    winners = {o.granted: o for o in exploration.outcomes}
+    assert set(winners) == {("A",), ("B",), ("C",)}
+    counts = {o.schedules for o in winners.values()}
+    assert len(counts) == 1  # by symmetry each buyer wins equally often
+    for granted, outcome in winners.items():
+        assert outcome.witness[0] == granted[0]  # the winner moves first
+
+
+def test_max_states_stops_cleanly_and_says_incomplete() -> None:
+    exploration = explore_scenario(family(6), ["none"], max_states=20).explorations[0]
+    assert not exploration.complete
+    assert exploration.naive_interleavings is None
+    assert exploration.states == 20
+
+
+def test_random_mode_is_deterministic_per_seed() -> None:
+    scenario = family(5)
+    first = report_to_dict(explore_scenario(scenario, ["none"], random_runs=60, seed=4))
+    second = report_to_dict(explore_scenario(scenario, ["none"], random_runs=60, seed=4))
+    assert json.dumps(first) == json.dumps(second)
+    assert first["mode"] == "random" and first["complete"] is False
+    assert sum(o["schedules"] for o in first["outcomes"]) == first["states"] <= 60
+
+
+def test_pct_mode_is_deterministic_and_finds_the_lost_update() -> None:
+    scenario = load_scenario("three-way")
+    runs = [
+        report_to_dict(explore_scenario(scenario, ["none"], random_runs=50, seed=1, pct_depth=2))
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    assert runs[0]["mode"] == "pct"
+    assert any(o["violations"] for o in runs[0]["outcomes"])
+
+
+def test_sampled_witnesses_replay_too() -> None:
+    scenario = load_scenario("semaphore-permits")
+    report = explore_scenario(scenario, ["semaphore:2"], random_runs=40, seed=9)
+    for outcome in report.explorations[0].outcomes:
+        run = replay(scenario, "semaphore:2", outcome.witness)
+        assert run.final_stock == outcome.final_stock
