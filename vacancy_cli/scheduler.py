@@ -83,7 +83,7 @@ class _Request:
     returned: int | None = None
     error: BaseException | None = None
     task: asyncio.Task[None] | None = field(default=None, repr=False)
-    history: list[tuple[tuple[str, int | None], ...]] = field(default_factory=list)
+    history: list[tuple[trace.Event, ...]] = field(default_factory=list)  # events per step
     queued_at: int = 0  # when it started waiting: the lock's FIFO order
 
     @property
@@ -158,7 +158,7 @@ class Scheduler:
             events = tuple(self._events)
             if req.error is not None:
                 raise req.error
-            req.history.append(tuple((e.action, e.seen) for e in events))
+            req.history.append(events)
         step = trace.Step(t=t, request=request_id, events=events, stock=self.manager.total)
         self.steps.append(step)
         return step
@@ -192,7 +192,8 @@ class Scheduler:
         spec = req.spec
         if req.state is State.DONE:
             return (spec.op, spec.qty, "done", req.granted)
-        return (spec.op, spec.qty, req.state.value, tuple(req.history), queue_rank)
+        seen = tuple((e.action, e.seen) for events in req.history for e in events)
+        return (spec.op, spec.qty, req.state.value, seen, queue_rank)
 
     def results(self) -> tuple[trace.RequestResult, ...]:
         return tuple(

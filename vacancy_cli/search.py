@@ -85,6 +85,13 @@ class _State:
     via: tuple[Key, Key] | None = None  # best (parent, group)
 
 
+@dataclass
+class _Frame:
+    key: Key
+    live: Scheduler | None  # a replay standing at this state, if one is free
+    groups: list[tuple[str, int, Key]] | None = None  # children still to step
+
+
 class Search:
     """Depth-first discovery of the state graph, then exact counts over it.
 
@@ -116,21 +123,32 @@ class Search:
         return await replay(self.scenario, self.strategy, prefix)
 
     async def run(self) -> None:
-        root = await self.replay(())
-        self.root = root.fingerprint()
-        self.states[self.root] = _State(())
-        await self.visit(self.root, root)
+        """Discover every state reachable from the start.
 
-    async def visit(self, key: Key, live: Scheduler) -> None:
-        state = self.states[key]
-        if live.finished:
-            state.end = end_of(live, self.scenario.stock)
-            live.close()
-            return
-        scheduler: Scheduler | None = live
-        for rid, size, group in groups(live):
-            if scheduler is None:  # the previous child took the replay: start again
-                scheduler = await self.replay(state.prefix)
+        The depth-first walk keeps its own stack: awaiting a recursive
+        coroutine would pass every step's wake-up through each level.
+        """
+        live = await self.replay(())
+        self.root = live.fingerprint()
+        self.states[self.root] = _State(())
+        stack = [_Frame(self.root, live)]
+        while stack:
+            frame = stack[-1]
+            state = self.states[frame.key]
+            if frame.groups is None:
+                assert frame.live is not None
+                if frame.live.finished:
+                    state.end = end_of(frame.live, self.scenario.stock)
+                    frame.live.close()
+                    stack.pop()
+                    continue
+                frame.groups = groups(frame.live)
+            if not frame.groups:
+                stack.pop()
+                continue
+            rid, size, group = frame.groups.pop(0)
+            scheduler = frame.live or await self.replay(state.prefix)
+            frame.live = None  # a replay serves one child; later children replay again
             await scheduler.advance(rid)
             child = scheduler.fingerprint()
             state.edges.append((child, size, group))
@@ -143,8 +161,7 @@ class Search:
                 self.states[child] = _State(state.prefix + (rid,))
                 if self.on_progress is not None and len(self.states) % 256 == 0:
                     self.on_progress(len(self.states))
-                await self.visit(child, scheduler)
-            scheduler = None
+                stack.append(_Frame(child, scheduler))
 
     def count(self) -> None:
         """Schedules to each state and its shortest path, in topological order."""
