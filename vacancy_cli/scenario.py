@@ -17,11 +17,24 @@ from typing import Any
 
 from vacancy_cli import trace
 from vacancy_cli.errors import OptionError, ScenarioError, ScheduleError
+from vacancy_cli.goal import VIOLATION_CHOICES, Goal
 from vacancy_cli.scheduler import RequestSpec
 from vacancy_cli.strategies import parse_strategy
 
 OPS = ("reserve", "available")
-TOP_KEYS = ("title", "lesson", "stock", "strategies", "schedule", "step_ms", "requests", "expect")
+TOP_KEYS = (
+    "title",
+    "lesson",
+    "stock",
+    "strategies",
+    "schedule",
+    "step_ms",
+    "requests",
+    "expect",
+    "challenge",
+    "goal",
+)
+GOAL_KEYS = ("strategy", "final_stock", "violation", "granted", "stale_reads")
 REQUEST_KEYS = ("id", "op", "qty")
 DEFAULT_STRATEGIES = ("none", "asyncio-lock")
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -39,6 +52,7 @@ class Scenario:
     expect: dict[str, int]
     step_ms: int
     source: str
+    goal: Goal | None = None
 
     @property
     def request_ids(self) -> tuple[str, ...]:
@@ -53,6 +67,7 @@ def summary_dict(scenario: Scenario) -> dict[str, Any]:
         "stock": scenario.stock,
         "strategies": list(scenario.strategies),
         "requests": len(scenario.requests),
+        "challenge": scenario.goal.text if scenario.goal else None,
     }
 
 
@@ -122,6 +137,7 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
     except ScheduleError as exc:
         raise ScenarioError(f"{source}: key 'schedule': {exc}") from None
     return Scenario(
+        goal=_goal(data, where, ids, strategies),
         name=name,
         title=where.text(data, "title", default=name),
         lesson=where.text(data, "lesson", default=""),
@@ -161,6 +177,45 @@ def split_token(token: str) -> tuple[str, str | None]:
     """``"A:read"`` into ``("A", "read")``; a bare ``"A"`` into ``("A", None)``."""
     rid, colon, action = token.partition(":")
     return rid, (action if colon else None)
+
+
+def _goal(
+    data: dict[str, Any], where: _Where, ids: tuple[str, ...], strategies: tuple[str, ...]
+) -> Goal | None:
+    if "challenge" not in data and "goal" not in data:
+        return None
+    text = where.text(data, "challenge", default="")
+    raw = data.get("goal")
+    if not text or not isinstance(raw, dict) or not raw:
+        raise ScenarioError(
+            f"{where.source}: a challenge needs both 'challenge' (the words) and a "
+            f"non-empty [goal] table (one or more of: {', '.join(GOAL_KEYS)})"
+        )
+    unknown = sorted(set(raw) - set(GOAL_KEYS))
+    if unknown:
+        raise ScenarioError(
+            f"{where.source}: unknown key 'goal.{unknown[0]}' (known keys: {', '.join(GOAL_KEYS)})"
+        )
+    at = _Where(where.source, "goal.")
+    strategy = _strategy_name(
+        at.text(raw, "strategy", default=strategies[0]), where, "goal.strategy"
+    )
+    violation = raw.get("violation")
+    if violation is not None and violation not in VIOLATION_CHOICES:
+        raise at.fail("violation", f"one of {', '.join(VIOLATION_CHOICES)}", violation)
+    granted = raw.get("granted")
+    if granted is not None:
+        if not isinstance(granted, list) or not all(g in ids for g in granted):
+            raise at.fail("granted", f"a list of request ids among {', '.join(ids)}", granted)
+        granted = tuple(granted)
+    return Goal(
+        text=text,
+        strategy=strategy,
+        final_stock=at.whole(raw, "final_stock", minimum=0) if "final_stock" in raw else None,
+        violation=violation,
+        granted=granted,
+        stale_reads=at.whole(raw, "stale_reads", minimum=1) if "stale_reads" in raw else None,
+    )
 
 
 class _Where:

@@ -108,8 +108,8 @@ class Search:
         self,
         scenario: Scenario,
         strategy: str,
-        max_states: int | None,
-        on_progress: Progress | None,
+        max_states: int | None = None,
+        on_progress: Progress | None = None,
     ) -> None:
         self.scenario = scenario
         self.strategy = strategy

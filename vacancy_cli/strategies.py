@@ -60,9 +60,16 @@ class StockManager:
     async def reserve(self, qty: int) -> tuple[bool, int]:
         raise NotImplementedError
 
-    def store_state(self) -> tuple[int, int | None, float | None]:
-        """The shared state a request can observe: stock and cache."""
-        return (self.total, self._cache, self._cache_time)
+    def store_state(self) -> tuple[int, int | None, int | None]:
+        """The shared state a request can observe: the stock, the cached value and its age.
+
+        The age, not the fill time: two states whose cache entries have the same
+        age behave alike from here on, whatever the clock says (in milliseconds,
+        so that float noise does not split equal states).
+        """
+        if self._cache_time is None:
+            return (self.total, self._cache, None)
+        return (self.total, self._cache, round((self.clock.now() - self._cache_time) * 1000))
 
     async def available(self) -> int:
         raise NotImplementedError
