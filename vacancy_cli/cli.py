@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
-from vacancy_cli import __version__, render
+from vacancy_cli import __version__, render, render_play
 from vacancy_cli.errors import VacancyError
-from vacancy_cli.explore import explore_scenario, report_to_dict
+from vacancy_cli.explore import explore_scenario, report_to_dict, solve
+from vacancy_cli.export import RecordingConsole, check_export_path, recording_console, save
+from vacancy_cli.play import Game
 from vacancy_cli.scenario import bundled_names, load_scenario, summary_dict
 from vacancy_cli.simulate import run_scenario
 from vacancy_cli.strategies import STRATEGY_HELP
-from vacancy_cli.trace import simulation_to_dict
+from vacancy_cli.trace import Simulation, simulation_to_dict
 
 app = typer.Typer(
     name="vacancy",
@@ -35,6 +38,22 @@ app = typer.Typer(
 )
 
 T = TypeVar("T")
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(help="A bundled scenario name (see `vacancy scenarios`) or a .toml file."),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout instead of tables.")
+]
+ExportOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FILE",
+        help="Also save what the terminal shows, by extension: .svg, .html (for slides), "
+        ".md (tables as Markdown, for handouts) or .txt.",
+    ),
+]
 
 
 def _fail(message: str, status: int) -> NoReturn:
@@ -74,12 +93,26 @@ def _print_json(document: dict[str, Any]) -> None:
     sys.stdout.write(render.to_json(document) + "\n")
 
 
+def _predictions(result: Simulation, console: Console) -> dict[str, int]:
+    guesses = {r.strategy: render_play.ask_final_stock(console, r.strategy) for r in result.runs}
+    return {strategy: guess for strategy, guess in guesses.items() if guess is not None}
+
+
+def _console(export: Path | None, quiet: bool = False) -> Console:
+    """The terminal, or a recording console when the view is to be exported too."""
+    if export is None:
+        return Console(highlight=False)
+    return recording_console(quiet=quiet)
+
+
+def _save(console: Console, path: Path | None, title: str) -> None:
+    if path is not None and isinstance(console, RecordingConsole):
+        _call(lambda: save(console, path, title))
+
+
 @app.command()
 def simulate(
-    scenario: Annotated[
-        str,
-        typer.Argument(help="A bundled scenario name (see `vacancy scenarios`) or a .toml file."),
-    ],
+    scenario: ScenarioArg,
     strategy: Annotated[
         list[str] | None,
         typer.Option(
@@ -94,13 +127,21 @@ def simulate(
         str | None,
         typer.Option(
             metavar="STEPS",
-            help='Which request moves at each step, e.g. "A B A B" or "A,B,A,B". '
-            "Default: the scenario's own schedule. Requests left over finish in scenario order.",
+            help='Which request moves at each step, e.g. "A B A B" or "A,B,A,B", or annotated '
+            'as explore prints witnesses: "A:read B:read A:write B:write". Default: the '
+            "scenario's own schedule. Requests left over finish in scenario order.",
         ),
     ] = None,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print one JSON document on stdout instead of tables.")
+    predict: Annotated[
+        bool,
+        typer.Option(help="Ask the room for the final stock of each strategy before showing it."),
     ] = False,
+    step: Annotated[
+        bool,
+        typer.Option(help="Presenter mode: reveal each timeline one row per Enter key."),
+    ] = False,
+    export: ExportOpt = None,
+    json_out: JsonOpt = False,
 ) -> None:
     """Replay a scenario step by step under each strategy and check the result.
 
@@ -116,11 +157,21 @@ def simulate(
 
       vacancy simulate my-scenario.toml --json
     """
+    path = _call(lambda: check_export_path(export)) if export else None
+    if json_out and (predict or step):
+        _fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
     result = _call(lambda: run_scenario(load_scenario(scenario), strategy, schedule))
     if json_out:
         _print_json(simulation_to_dict(result))
-    else:
-        render.show_simulation(result, Console(highlight=False))
+    console = _console(path, quiet=json_out)
+    if not json_out:
+        predictions = _predictions(result, console) if predict else None
+        if step:
+            render_play.step_through(result, console)
+        render.show_simulation(result, console, predictions)
+    elif path:
+        render.show_simulation(result, console)
+    _save(console, path, result.title)
 
 
 @app.command()
@@ -182,9 +233,8 @@ def explore(
             "priority changes) instead of uniformly; finds shallow bugs far more often.",
         ),
     ] = None,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print one JSON document on stdout instead of tables.")
-    ] = False,
+    export: ExportOpt = None,
+    json_out: JsonOpt = False,
 ) -> None:
     """Explore every interleaving of a scenario's requests and count each outcome.
 
@@ -202,6 +252,7 @@ def explore(
 
       vacancy explore three-way --random 200 --seed 7 --pct 2
     """
+    path = _call(lambda: check_export_path(export)) if export else None
     with render.LazyProgress(
         "exploring states", enabled=not json_out and sys.stderr.isatty()
     ) as bar:
@@ -218,8 +269,71 @@ def explore(
         )
     if json_out:
         _print_json(report_to_dict(report))
-    else:
-        render.show_report(report, Console(highlight=False))
+    if path or not json_out:
+        console = _console(path, quiet=json_out)
+        render.show_report(report, console)
+        _save(console, path, f"{report.title}: every interleaving")
+
+
+@app.command()
+def play(
+    scenario: ScenarioArg,
+    strategy: Annotated[
+        str | None,
+        typer.Option(
+            "--strategy",
+            "-s",
+            metavar="STRATEGY",
+            help=f"Strategy to play against. One of: {STRATEGY_HELP}. Default: the one the "
+            "scenario's challenge names, or its first strategy.",
+        ),
+    ] = None,
+    predict: Annotated[
+        bool, typer.Option(help="Ask the room for the final stock before the first move.")
+    ] = False,
+    solution: Annotated[
+        bool,
+        typer.Option(
+            help="Show a shortest schedule that meets the scenario's challenge, and stop."
+        ),
+    ] = False,
+    export: ExportOpt = None,
+) -> None:
+    """Be the scheduler: choose which request moves next, step by step.
+
+    Each turn shows the stock, every request's state, the strategy's real source
+    code with the line each request is parked on, and the timeline so far. Type
+    a request's id to move it; u undoes, r restarts, h helps, q quits. Scenarios
+    with a challenge say when you have met it, and in how many steps.
+
+    Examples:
+
+      vacancy play lost-update
+
+      vacancy play fairness --strategy asyncio-lock
+
+      vacancy play lost-update --solution
+    """
+    path = _call(lambda: check_export_path(export)) if export else None
+    loaded = _call(lambda: load_scenario(scenario))
+    console = _console(path)
+    if solution:
+        goal = loaded.goal
+        if goal is None:
+            _fail(f"error: scenario {scenario!r} has no challenge, so no solution to show", 2)
+        run = _call(lambda: solve(loaded, goal))
+        render_play.show_solution(goal, run, loaded.name, console)
+        _save(console, path, f"{loaded.title}: solution")
+        return
+    game = _call(lambda: Game(loaded, strategy))
+    try:
+        guess = render_play.ask_final_stock(console, game.strategy.name) if predict else None
+        view = render_play.play_loop(game, console)
+        if view.run is not None:
+            render_play.show_prediction(console, guess, view.run.final_stock)
+    finally:
+        game.close()
+    _save(console, path, f"{loaded.title}: played")
 
 
 def main() -> None:

@@ -123,15 +123,13 @@ def _waits(run: Run) -> list[str]:
             if s.request == step.request and s.action == trace.BLOCKED
         )
         if got is None:
-            sentences.append(f"{step.request} waited for the lock from t{step.t} and never got it.")
+            sentences.append(f"{step.request} found {taken} at t{step.t} and never got {it}.")
             continue
-        holder = f" after {released.request} released it at t{released.t}" if released else ""
-        offered = (
-            f"; it was offered {blocked} step(s) meanwhile but could not move" if blocked else ""
-        )
+        holder = f" after {released.request} released {it} at t{released.t}" if released else ""
+        offers = "a step" if blocked == 1 else f"{blocked} steps"
+        offered = f"; it was offered {offers} meanwhile but could not move" if blocked else ""
         sentences.append(
-            f"{step.request} found the lock taken at t{step.t} and got it at t{got.t}"
-            f"{holder}{offered}."
+            f"{step.request} found {taken} at t{step.t} and got {it} at t{got.t}{holder}{offered}."
         )
     return sentences
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from vacancy_cli import trace
 from vacancy_cli.errors import OptionError
+from vacancy_cli.goal import Goal
 from vacancy_cli.sampling import sample
 from vacancy_cli.scenario import Scenario
 from vacancy_cli.search import End, Progress, Search
@@ -260,3 +261,24 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "title": report.title,
         "explorations": [exploration_to_dict(e) for e in report.explorations],
     }
+
+
+def solve(scenario: Scenario, goal: Goal) -> trace.Run | None:
+    """The shortest schedule that meets a challenge, replayed: the facilitator's answer.
+
+    Explore's witnesses come first (shortest first); a goal that needs more than
+    an outcome can tell (stale reads) is checked on each replay, and if no
+    witness meets it, seeded random schedules are tried.
+    """
+    exploration = _explore_one(scenario, goal.strategy, None, None, 0, None, None)
+    candidates = [
+        o.witness
+        for o in sorted(exploration.outcomes, key=lambda o: len(o.witness))
+        if goal.met_by_outcome(o.final_stock, o.granted, o.violations)
+    ]
+    candidates += [end.witness for end in asyncio.run(sample(scenario, goal.strategy, 500, 0))]
+    for witness in candidates:
+        run = replay(scenario, goal.strategy, witness)
+        if goal.met_by(run):
+            return run
+    return None

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vacancy_cli import trace
+from vacancy_cli.explain import explain
 from vacancy_cli.explore import Exploration, Report
 from vacancy_cli.scenario import Scenario
 from vacancy_cli.strategies import parse_strategy
@@ -31,29 +32,33 @@ def to_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2)
 
 
-def show_simulation(sim: trace.Simulation, console: Console) -> None:
-    schedule = trace.schedule_text(sim.schedule) or "(none: requests run in scenario order)"
-    console.print(
-        Text.assemble(
-            (sim.title, "bold"),
-            f"  stock {sim.stock}, schedule ",
-            (schedule, "cyan"),
-        )
-    )
+def show_simulation(
+    sim: trace.Simulation, console: Console, predictions: dict[str, int] | None = None
+) -> None:
+    console.print(header(sim))
     for run in sim.runs:
         console.print()
         console.print(timeline(run))
         console.print(Text(_outcome_line(run), style="bold"))
-        for violation in run.violations:
-            console.print(Padding(Text(f"✗ {violation.message}", style="red"), (0, 0, 0, 2)))
+        for sentence in explain(run):
+            console.print(Padding(Text(sentence, style=_sentence_style(run)), (0, 0, 0, 2)))
     console.print()
-    console.print(summary(sim))
+    console.print(summary(sim, predictions))
     if sim.lesson.strip():
         console.print(Panel(escape(sim.lesson.strip()), title="Lesson", title_align="left"))
 
 
-def timeline(run: trace.Run) -> Table:
-    """The ADR's table: one row per step, one column per request."""
+def header(sim: trace.Simulation) -> Text:
+    schedule = trace.schedule_text(sim.schedule) or "(none: requests run in scenario order)"
+    return Text.assemble((sim.title, "bold"), f"  stock {sim.stock}, schedule ", (schedule, "cyan"))
+
+
+def _sentence_style(run: trace.Run) -> str:
+    return "red" if run.violations else "default"
+
+
+def timeline(run: trace.Run, upto: int | None = None) -> Table:
+    """The ADR's table: one row per step (the first ``upto`` of them), one column per request."""
     strategy = parse_strategy(run.strategy)
     table = Table(
         title=f"{run.strategy}: {strategy.summary}",
@@ -68,7 +73,7 @@ def timeline(run: trace.Run) -> Table:
     qty = {r.id: r.qty for r in run.requests}
     marks = _marks(run)
     guard = "a permit" if run.strategy.startswith("semaphore") else "the lock"
-    for step in run.steps:
+    for step in run.steps[:upto]:
         cells = ["" for _ in ids]
         cells[ids.index(step.request)] = _describe(step, qty[step.request], guard)
         stock = Text(str(step.stock))
@@ -139,30 +144,38 @@ def _verdict(run: trace.Run) -> str:
     return f"{run.verdict}, {stale} stale read{'s' if stale > 1 else ''}"
 
 
-def summary(sim: trace.Simulation) -> Table:
+def summary(sim: trace.Simulation, predictions: dict[str, int] | None = None) -> Table:
     table = Table(title="Summary", title_justify="left", title_style="bold")
     table.add_column("Strategy")
     table.add_column("Final stock", justify="right")
     table.add_column("Expected", justify="right")
+    if predictions:
+        table.add_column("Predicted", justify="right")
     table.add_column("Granted", justify="right")
     table.add_column("Verdict")
     for run in sim.runs:
-        expected = Text("-")
-        if run.expected_final_stock is not None:
-            ok = run.meets_expectation
-            expected = Text(
-                f"{run.expected_final_stock} {'✓' if ok else '✗'}",
-                style="green" if ok else "bold red",
-            )
         granted = [r.id for r in run.requests if r.granted]
-        table.add_row(
+        cells: list[str | Text] = [
             run.strategy,
             str(run.final_stock),
-            expected,
+            _check(run.expected_final_stock, run.final_stock),
+        ]
+        if predictions:
+            cells.append(_check(predictions.get(run.strategy), run.final_stock))
+        cells += [
             f"{run.granted_tickets} ({', '.join(granted) or 'none'})",
             Text(_verdict(run), style=VERDICT_STYLE.get(run.verdict, "bold red")),
-        )
+        ]
+        table.add_row(*cells)
     return table
+
+
+def _check(wanted: int | None, got: int) -> Text:
+    """A number that should have matched the final stock, ticked or crossed."""
+    if wanted is None:
+        return Text("-")
+    ok = wanted == got
+    return Text(f"{wanted} {'✓' if ok else '✗'}", style="green" if ok else "bold red")
 
 
 def show_catalogue(scenarios: list[Scenario], console: Console) -> None:

@@ -39,6 +39,7 @@ are done, so a replay always ends the same way.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -186,6 +187,25 @@ class Scheduler:
         rank = {rid: place for place, (_, rid) in enumerate(waiting)}
         parts = sorted(repr(self.local_state(rid, rank.get(rid))) for rid in self._requests)
         return (self.manager.store_state(), tuple(parts))
+
+    def line(self, request_id: str) -> int | None:
+        """The line of the strategy's source where a started, unfinished request is parked.
+
+        Read from the real coroutine: the innermost frame of its await chain that
+        belongs to the strategy's module.
+        """
+        task = self._requests[request_id].task
+        if task is None or task.done():
+            return None
+        module = sys.modules[type(self.manager).__module__].__file__
+        found = None
+        link: object = task.get_coro()
+        while link is not None:
+            frame = getattr(link, "cr_frame", None) or getattr(link, "ag_frame", None)
+            if frame is not None and frame.f_code.co_filename == module:
+                found = frame.f_lineno
+            link = getattr(link, "cr_await", None) or getattr(link, "ag_await", None)
+        return found
 
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]

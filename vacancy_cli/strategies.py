@@ -112,7 +112,7 @@ class UnlockedStockManager(StockManager):
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
         seen = self._read()
-        await self.hooks.checkpoint()  # the payment call between check and write
+        await self.hooks.checkpoint()  # I/O: the payment call
         return self._write(seen, qty)
 
     async def available(self) -> int:
@@ -120,7 +120,7 @@ class UnlockedStockManager(StockManager):
         if cached is not None:
             return cached
         seen = self._read()
-        await self.hooks.checkpoint()  # the database read behind the cache
+        await self.hooks.checkpoint()  # I/O: the database read
         self._fill_cache(seen)
         return seen
 
@@ -140,11 +140,11 @@ class GuardedStockManager(StockManager):
     async def reserve(self, qty: int) -> tuple[bool, int]:
         async with self.hooks.hold(self.lock):
             seen = self._read()
-            await self.hooks.checkpoint()  # the payment call, now inside the lock
+            await self.hooks.checkpoint()  # I/O, inside the lock
             return self._write(seen, qty)
 
     async def available(self) -> int:
-        cached = self._cached()  # a hit takes no lock: the cache's whole point
+        cached = self._cached()  # a hit takes no lock
         if cached is not None:
             return cached
         async with self.hooks.hold(self.lock):
