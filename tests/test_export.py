@@ -1,0 +1,113 @@
+"""--export: each format, nothing half-written, and bad paths refused before work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vacancy_cli.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str, keys: str = "") -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=keys, env={"COLUMNS": "80", "NO_COLOR": "1"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("suffix", "marker"),
+    [
+        (".svg", "<svg"),
+        (".html", "<html"),
+        (".txt", "Summary"),
+        (".md", "| Strategy | Final stock | Expected | Granted | Verdict |"),
+    ],
+)
+def test_simulate_exports_what_the_terminal_showed(
+    tmp_path: Path, suffix: str, marker: str
+) -> None:
+    target = tmp_path / f"lost-update{suffix}"
+    code, out, _ = invoke("simulate", "lost-update", "--export", str(target))
+    assert code == 0
+    assert "← lost update" in out  # the terminal still shows it
+    text = target.read_text(encoding="utf-8")
+    assert marker in text
+    assert "Summary" in text and "Lesson" in text
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary left behind
+
+
+def test_markdown_tables_are_tables(tmp_path: Path) -> None:
+    target = tmp_path / "handout.md"
+    invoke("simulate", "lost-update", "--export", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert "| t4 |  | writes 99 | 99 ← lost update |" in text
+    assert "**Lesson**" in text and "> Two requests each read the stock" in text
+
+
+def test_explore_export_with_json_keeps_stdout_json(tmp_path: Path) -> None:
+    target = tmp_path / "explore.txt"
+    code, out, _ = invoke("explore", "lost-update", "-s", "none", "--json", "--export", str(target))
+    assert code == 0
+    assert json.loads(out)["naive_interleavings"] == 6
+    assert "4 of 6 interleavings lose an update" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("slides.pdf", "unknown format '.pdf'"),
+        ("noext", "unknown format '(none)'"),
+        ("missing/dir/out.svg", "does not exist"),
+    ],
+)
+def test_bad_export_paths_exit_2_before_any_work(tmp_path: Path, name: str, message: str) -> None:
+    code, out, err = invoke("simulate", "lost-update", "--export", str(tmp_path / name))
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_unwritable_folder_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        code, _, err = invoke("simulate", "lost-update", "--export", str(locked / "x.md"))
+    finally:
+        locked.chmod(0o700)
+    if code == 0:  # root ignores folder permissions: the write then simply succeeds
+        assert (locked / "x.md").exists()
+    else:
+        assert code == 2 and "cannot write" in err
+        assert list(locked.iterdir()) == []
+
+
+def test_predict_asks_each_strategy_and_ticks_the_guesses() -> None:
+    code, out, _ = invoke("simulate", "lost-update", "--predict", keys="98\nnot a number\n98\n")
+    assert code == 0
+    assert "Predict the final stock under none:" in out
+    assert "a whole number, such as 98" in out
+    assert "Predicted" in out
+    assert "98 ✗" in out and "98 ✓" in out
+
+
+def test_step_reveals_one_row_per_key_press() -> None:
+    code, out, _ = invoke("simulate", "lost-update", "-s", "none", "--step", keys="\n\n\n")
+    assert code == 0
+    assert out.count("Enter: next step") == 3
+    first = out.index("Enter: next step (3 more)")
+    assert "reads 100" in out[:first] and "writes 99" not in out[:first]
+    assert "Summary" in out  # the whole result follows
+
+
+def test_step_stops_early_on_q() -> None:
+    code, out, _ = invoke("simulate", "lost-update", "-s", "none", "--step", keys="q\n")
+    assert code == 0 and out.count("Enter: next step") == 1 and "Summary" in out
+
+
+def test_predict_and_step_refuse_json() -> None:
+    code, _, err = invoke("simulate", "lost-update", "--predict", "--json")
+    assert code == 2 and "cannot go with --json" in err

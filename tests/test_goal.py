@@ -1,0 +1,77 @@
+"""Challenges: the [goal] table, its validation, and when a run meets it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from vacancy_cli.errors import ScenarioError
+from vacancy_cli.explore import solve
+from vacancy_cli.scenario import bundled_names, load_scenario
+from vacancy_cli.simulate import run_scenario
+
+from conftest import LOST_UPDATE
+
+Write = Callable[..., Path]
+
+
+def test_every_bundled_scenario_has_a_challenge_with_a_solution() -> None:
+    for name in bundled_names():
+        scenario = load_scenario(name)
+        assert scenario.goal is not None, name
+        run = solve(scenario, scenario.goal)
+        assert run is not None, name
+        assert scenario.goal.met_by(run), name
+
+
+def test_a_goal_is_met_only_by_runs_that_satisfy_every_condition() -> None:
+    scenario = load_scenario("lost-update")
+    goal = scenario.goal
+    assert goal is not None and goal.strategy == "none" and goal.final_stock == 99
+    racy = run_scenario(scenario, ["none"], schedule="A B A B").runs[0]
+    serial = run_scenario(scenario, ["none"], schedule="A A B B").runs[0]
+    assert goal.met_by(racy)
+    assert not goal.met_by(serial)
+
+
+def test_granted_and_violation_conditions() -> None:
+    scenario = load_scenario("fairness")
+    goal = scenario.goal
+    assert goal is not None and goal.granted == ("B", "C")
+    assert not goal.met_by(run_scenario(scenario, ["asyncio-lock"]).runs[0])  # A wins by FIFO
+    winner = run_scenario(scenario, ["asyncio-lock"], schedule="B C A B").runs[0]
+    assert goal.met_by(winner)
+
+
+def test_stale_read_condition_needs_the_trace() -> None:
+    scenario = load_scenario("stale-cache")
+    goal = scenario.goal
+    assert goal is not None and goal.stale_reads == 1
+    assert goal.met_by(run_scenario(scenario, ["none"]).runs[0])
+    assert not goal.met_by(run_scenario(scenario, ["none"], schedule="R1 R1 A A R2").runs[0])
+
+
+BAD_GOALS = [
+    ('challenge = "x"\n', "needs both 'challenge'"),
+    ("[goal]\nfinal_stock = 1\n", "needs both 'challenge'"),
+    ('challenge = "x"\n[goal]\nwinner = "A"\n', "unknown key 'goal.winner'"),
+    ('challenge = "x"\n[goal]\nviolation = "crash"\n', "key 'goal.violation' must be one of"),
+    ('challenge = "x"\n[goal]\ngranted = ["Z"]\n', "key 'goal.granted' must be a list"),
+    ('challenge = "x"\n[goal]\nfinal_stock = -1\n', "key 'goal.final_stock' must be a whole"),
+    ('challenge = "x"\n[goal]\nstrategy = "mutex"\n', "unknown strategy 'mutex'"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_GOALS)
+def test_bad_goals_are_one_line_errors(write_scenario: Write, text: str, message: str) -> None:
+    head, _, rest = LOST_UPDATE.partition("[[requests]]")
+    body = "[[requests]]" + rest
+    if text.startswith("challenge"):
+        challenge, _, goal = text.partition("\n")
+        path = write_scenario(head + challenge + "\n" + body + "\n" + goal)
+    else:
+        path = write_scenario(head + body + "\n" + text)
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(str(path))
