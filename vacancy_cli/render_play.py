@@ -76,11 +76,13 @@ def code(view: PlayView, block: SourceBlock) -> Panel:
     legend = Text()
     for request in here:
         assert request.line is not None
-        source = lines[request.line - block.start].strip()
+        source = lines[request.line - block.start].split("#")[0].strip()
         mark = "⏸" if request.state == "waiting" else "▶"
         why = "waiting for the lock" if request.state == "waiting" else "parked"
+        if legend:
+            legend.append("\n")
         legend.append(f"{mark} {request.id}", style="bold cyan")
-        legend.append(f" {why} at line {request.line}: {source}\n")
+        legend.append(f" {why} at line {request.line}: {source}")
     return Panel(Group(syntax, legend) if here else syntax, title=block.name, title_align="left")
 
 
