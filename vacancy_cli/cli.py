@@ -46,6 +46,16 @@ ScenarioArg = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout instead of tables.")
 ]
+StrategiesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--strategy",
+        "-s",
+        metavar="STRATEGY",
+        help=f"Strategy to run; repeat to compare side by side. One of: {STRATEGY_HELP}. "
+        "Default: the scenario's own list.",
+    ),
+]
 ExportOpt = Annotated[
     str | None,
     typer.Option(
@@ -113,16 +123,7 @@ def _save(console: Console, path: Path | None, title: str) -> None:
 @app.command()
 def simulate(
     scenario: ScenarioArg,
-    strategy: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--strategy",
-            "-s",
-            metavar="STRATEGY",
-            help=f"Strategy to replay; repeat to compare. One of: {STRATEGY_HELP}. "
-            "Default: the scenario's own list.",
-        ),
-    ] = None,
+    strategy: StrategiesOpt = None,
     schedule: Annotated[
         str | None,
         typer.Option(
@@ -195,20 +196,8 @@ def scenarios(
 
 @app.command()
 def explore(
-    scenario: Annotated[
-        str,
-        typer.Argument(help="A bundled scenario name (see `vacancy scenarios`) or a .toml file."),
-    ],
-    strategy: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--strategy",
-            "-s",
-            metavar="STRATEGY",
-            help=f"Strategy to explore; repeat for several. One of: {STRATEGY_HELP}. "
-            "Default: the scenario's own list.",
-        ),
-    ] = None,
+    scenario: ScenarioArg,
+    strategy: StrategiesOpt = None,
     max_states: Annotated[
         int | None,
         typer.Option(
