@@ -15,7 +15,10 @@ violation names the stale read and the overwriting write.
 from __future__ import annotations
 
 from vacancy_cli.trace import (
+    ACQUIRES,
+    BLOCKS_LOOP,
     READ,
+    RELEASES,
     WRITE,
     RequestResult,
     Step,
@@ -36,7 +39,7 @@ def check(
         lost = [v for v in totals if v.kind == "lost_update"]
     if not oversold:
         oversold = [v for v in totals if v.kind == "oversell"]
-    return tuple(lost + oversold + _negative(steps))
+    return tuple(lost + oversold + _negative(steps) + _blocked_loop(steps))
 
 
 def lost_tickets(initial: int, final: int, granted: int) -> int:
@@ -121,6 +124,30 @@ def _oversell(
                     )
                 ]
     return []
+
+
+def _blocked_loop(steps: tuple[Step, ...]) -> list[Violation]:
+    """A request that tried a held threading.Lock: name the holder's step and its own."""
+    blocking = next((s for s in steps if s.has(BLOCKS_LOOP)), None)
+    if blocking is None:
+        return []
+    holders: dict[str, Step] = {}
+    for step in steps[: blocking.t - 1]:
+        if step.has(ACQUIRES):
+            holders[step.request] = step
+        if step.has(RELEASES):
+            holders.pop(step.request, None)
+    holder = next(iter(holders.values()), None)
+    held = f" that {holder.request} took at t{holder.t} and holds across an await" if holder else ""
+    return [
+        Violation(
+            "event_loop_blocked",
+            ((holder.t,) if holder else ()) + (blocking.t,),
+            f"event loop blocked at t{blocking.t}: {blocking.request} called "
+            f"threading.Lock.acquire() on the lock{held}; the holder can only release it "
+            "when the loop runs again, and the loop is stuck in that call: nothing can ever run",
+        )
+    ]
 
 
 def _negative(steps: tuple[Step, ...]) -> list[Violation]:

@@ -15,7 +15,9 @@ def explain(run: Run) -> tuple[str, ...]:
     """Sentences for a finished run: what went wrong first, then what is worth seeing."""
     sentences = [_lost_update(run, v) for v in run.violations if v.kind == "lost_update"]
     sentences += [_oversell(run) for v in run.violations if v.kind == "oversell"]
-    sentences += [v.message for v in run.violations if v.kind == "negative_stock"]
+    sentences += [
+        v.message for v in run.violations if v.kind in ("negative_stock", "event_loop_blocked")
+    ]
     sentences += [_stale_read(run, t) for t in run.stale_reads]
     sentences += _waits(run)
     sentences += _rejections(run)

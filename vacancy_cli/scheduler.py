@@ -30,6 +30,14 @@ Loops. A scheduler owns a private event loop and offers blocking verbs
 same verbs as coroutines (``advance``, ``finish_async``), so the explorer can run
 thousands of short replays on one loop without starting a loop per step.
 
+Frozen. A ``threading.Lock`` taken by one request and held across an await
+cannot be taken by another request on the same loop: ``acquire()`` would block
+the loop's only thread, so the holder could never run again to release it.
+``hold_thread`` never makes that call. It tries the real lock without blocking;
+when that fails, the step records ``blocks_loop`` and the whole run is
+*frozen*: from then on nothing can move, exactly as in a service whose event
+loop is stuck, and the run ends there instead of hanging.
+
 Out of schedule. Giving a step to a blocked request records ``blocked``; to a
 finished one, ``done``; neither is an error. When the schedule runs out,
 ``finish`` gives steps to the first runnable request in scenario order until all
@@ -40,14 +48,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 
 from vacancy_cli import trace
 from vacancy_cli.clock import VirtualClock
-from vacancy_cli.strategies import Guard, StockManager, Strategy
+from vacancy_cli.strategies import Guard, StockManager, Strategy, ThreadLock
 
 # Real seconds a step may take before we call the scheduler stuck. A settled
 # step takes microseconds; this only turns a bug into an error instead of a hang.
@@ -56,6 +64,10 @@ STUCK_AFTER_S = 10.0
 
 class SchedulerStuck(RuntimeError):
     """A step never settled: a bug in the scheduler or a strategy."""
+
+
+class EventLoopBlocked(Exception):
+    """A request would have blocked the event loop's thread: the run is frozen."""
 
 
 class State(Enum):
@@ -121,6 +133,7 @@ class Scheduler:
         self._settled: asyncio.Future[None] | None = None
         self._step_over = False
         self._owed_wakeups = 0
+        self.frozen = False
         self._step_started = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
 
@@ -130,12 +143,15 @@ class Scheduler:
         return self._requests[request_id].state
 
     def runnable(self) -> list[str]:
-        """Ids that would move if given a step, in scenario order."""
+        """Ids that would move if given a step, in scenario order (none once frozen)."""
+        if self.frozen:
+            return []
         return [rid for rid, req in self._requests.items() if req.runnable]
 
     @property
     def finished(self) -> bool:
-        return all(req.state is State.DONE for req in self._requests.values())
+        """Nothing more can happen: every request is done, or the loop is frozen."""
+        return self.frozen or all(req.state is State.DONE for req in self._requests.values())
 
     def step(self, request_id: str) -> trace.Step:
         """Give one step to ``request_id`` and return what it did."""
@@ -150,8 +166,10 @@ class Scheduler:
         req = self._requests[request_id]
         t = len(self.steps) + 1
         self._clock.set((t - 1) * self._step_s)
-        if req.state is State.DONE:
-            events: tuple[trace.Event, ...] = (trace.Event(trace.DONE),)
+        if self.frozen:
+            events: tuple[trace.Event, ...] = (trace.Event(trace.FROZEN),)
+        elif req.state is State.DONE:
+            events = (trace.Event(trace.DONE),)
         elif req.state is State.WAITING:
             events = (trace.Event(trace.BLOCKED),)
         else:
@@ -282,10 +300,13 @@ class Scheduler:
                 req.granted, req.returned = await self.manager.reserve(req.spec.qty)
         except asyncio.CancelledError:
             raise
+        except EventLoopBlocked:
+            self.frozen = True  # the request never finishes: neither does anything else
         except Exception as exc:  # surfaced by step(), never swallowed
             req.error = exc
         finally:
-            req.state = State.DONE
+            if not self.frozen:
+                req.state = State.DONE
             self._signal_step_over()
 
     def _signal_step_over(self) -> None:
@@ -312,6 +333,20 @@ class Scheduler:
         req.state = State.PARKED
         self._signal_step_over()
         await self._park(req)
+
+    @contextmanager
+    def hold_thread(self, lock: ThreadLock) -> Iterator[None]:
+        """Take a real ``threading.Lock``, never blocking the loop to do it."""
+        if not lock.acquire(blocking=False):
+            self.record(trace.BLOCKS_LOOP)
+            raise EventLoopBlocked()
+        self.lock_acquisitions += 1
+        self.record(trace.ACQUIRES)
+        try:
+            yield
+        finally:
+            lock.release()
+            self.record(trace.RELEASES)
 
     @asynccontextmanager
     async def hold(self, guard: Guard) -> AsyncIterator[None]:

@@ -50,7 +50,8 @@ def end_of(scheduler: Scheduler, initial: int) -> tuple[int, tuple[str, ...], tu
     granted = tuple(r.id for r in results if r.granted)
     tickets = sum(r.qty for r in results if r.granted)
     final = scheduler.manager.total
-    return final, granted, tuple(v.kind for v in check_totals(initial, final, tickets))
+    kinds = tuple(v.kind for v in check_totals(initial, final, tickets))
+    return final, granted, kinds + (("event_loop_blocked",) if scheduler.frozen else ())
 
 
 async def replay(scenario: Scenario, strategy: str, prefix: tuple[str, ...]) -> Scheduler:

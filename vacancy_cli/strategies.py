@@ -16,10 +16,11 @@ them being taken and released.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
@@ -29,6 +30,7 @@ CACHE_TTL_S = 1.0  # the ADR's read cache: "slightly stale data (max 1s old)"
 DEFAULT_PERMITS = 2
 
 Guard = asyncio.Lock | asyncio.Semaphore
+ThreadLock = threading.Lock
 
 
 class Hooks(Protocol):
@@ -47,6 +49,15 @@ class Hooks(Protocol):
         ...
 
 
+@runtime_checkable
+class ThreadHooks(Hooks, Protocol):
+    """Hooks that can also watch a ``threading.Lock`` (alternative 2)."""
+
+    def hold_thread(self, lock: ThreadLock) -> AbstractContextManager[None]:
+        """Take ``lock`` for the body; a runner must never let it block the loop."""
+        ...
+
+
 class StockManager:
     """The ADR's StockManager state: the stock, and its 1 s read cache."""
 
@@ -56,6 +67,7 @@ class StockManager:
         self.clock = clock
         self._cache: int | None = None
         self._cache_time: float | None = None
+        self.cache_ttl_s = CACHE_TTL_S  # 0 turns the cache off: the cache claim's baseline
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
         raise NotImplementedError
@@ -92,7 +104,7 @@ class StockManager:
         if self._cache is None or self._cache_time is None:
             return None
         age = self.clock.now() - self._cache_time
-        if age >= CACHE_TTL_S:
+        if age >= self.cache_ttl_s:
             return None
         self.hooks.record(trace.CACHE_HIT, self._cache, round(age * 1000))
         return self._cache
@@ -154,6 +166,37 @@ class GuardedStockManager(StockManager):
         return seen
 
 
+class ThreadLockedStockManager(StockManager):
+    """ADR alternative 2: a ``threading.Lock`` around the same read, await and write.
+
+    It works across threads, but here every request runs on one event loop
+    thread. While A holds the lock across its await, B's ``acquire()`` blocks
+    that thread, so the loop can never resume A to release it: the service is
+    frozen. ``hooks.hold_thread`` reports that instead of hanging.
+    """
+
+    def __init__(self, stock: int, hooks: ThreadHooks, clock: Clock) -> None:
+        super().__init__(stock, hooks, clock)
+        self.thread_hooks = hooks
+        self.lock = threading.Lock()
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        with self.thread_hooks.hold_thread(self.lock):
+            seen = self._read()
+            await self.hooks.checkpoint()  # I/O, holding a thread lock
+            return self._write(seen, qty)
+
+    async def available(self) -> int:
+        cached = self._cached()
+        if cached is not None:
+            return cached
+        with self.thread_hooks.hold_thread(self.lock):
+            seen = self._read()
+            await self.hooks.checkpoint()
+            self._fill_cache(seen)
+        return seen
+
+
 @dataclass(frozen=True)
 class Strategy:
     """A named way to build a StockManager, as users write it on the command line."""
@@ -172,6 +215,14 @@ def _locked(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
     return GuardedStockManager(stock, hooks, clock, asyncio.Lock())
 
 
+def _thread_locked(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
+    if not isinstance(hooks, ThreadHooks):
+        raise OptionError(
+            "strategy 'threading-lock' cannot run here: this runner has no hold_thread"
+        )
+    return ThreadLockedStockManager(stock, hooks, clock)
+
+
 def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
     def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
         return GuardedStockManager(stock, hooks, clock, asyncio.Semaphore(permits))
@@ -179,7 +230,9 @@ def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
     return build
 
 
-STRATEGY_HELP = "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2)"
+STRATEGY_HELP = (
+    "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock"
+)
 
 
 def parse_strategy(text: str) -> Strategy:
@@ -189,6 +242,8 @@ def parse_strategy(text: str) -> Strategy:
         return Strategy("none", "no synchronization", False, _unlocked)
     if name == "asyncio-lock":
         return Strategy("asyncio-lock", "the ADR's asyncio.Lock", True, _locked)
+    if name == "threading-lock":
+        return Strategy("threading-lock", "a threading.Lock", False, _thread_locked)
     if name == "semaphore" or name.startswith("semaphore:"):
         count = name.partition(":")[2] or str(DEFAULT_PERMITS)
         if not count.isdigit() or int(count) < 1:

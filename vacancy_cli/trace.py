@@ -20,11 +20,27 @@ WAITS = "waits"  # found the lock (or every permit) taken and blocked
 ACQUIRES = "acquires"  # took the lock or a permit
 RELEASES = "releases"  # gave it back
 
+BLOCKS_LOOP = "blocks_loop"  # tried a held threading.Lock: the event loop would freeze
+
 # Steps the schedule gave to a request that could not move.
 BLOCKED = "blocked"  # still waiting for the lock
 DONE = "done"  # had already finished
+FROZEN = "frozen"  # the event loop is blocked: nothing can move any more
 
-ACTIONS = (READ, WRITE, REJECTED, CACHE_HIT, CACHES, WAITS, ACQUIRES, RELEASES, BLOCKED, DONE)
+ACTIONS = (
+    READ,
+    WRITE,
+    REJECTED,
+    CACHE_HIT,
+    CACHES,
+    WAITS,
+    ACQUIRES,
+    RELEASES,
+    BLOCKS_LOOP,
+    BLOCKED,
+    DONE,
+    FROZEN,
+)
 
 # A step's headline is its first event that is not lock bookkeeping.
 _BOOKKEEPING = (ACQUIRES, RELEASES)
@@ -89,7 +105,7 @@ class RequestResult:
 class Violation:
     """A broken invariant, with the steps that caused it."""
 
-    kind: str  # lost_update | oversell | negative_stock
+    kind: str  # lost_update | oversell | negative_stock | event_loop_blocked
     steps: tuple[int, ...]
     message: str
 
@@ -98,6 +114,7 @@ VERDICT_WORDS = {
     "lost_update": "lost update",
     "oversell": "oversold",
     "negative_stock": "negative stock",
+    "event_loop_blocked": "event loop blocked",
 }
 
 
