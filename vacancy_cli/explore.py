@@ -30,7 +30,7 @@ from vacancy_cli.sampling import sample
 from vacancy_cli.scenario import Scenario
 from vacancy_cli.search import End, Progress, Search
 from vacancy_cli.simulate import replay
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.strategies import strategy_names
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,9 @@ def explore_scenario(
     Options are checked before anything runs, so a bad one costs nothing.
     """
     _check_options(max_states, random_runs, pct_depth)
-    names = [parse_strategy(s).name for s in strategies] if strategies else scenario.strategies
     explorations = tuple(
         _explore_one(scenario, name, max_states, random_runs, seed, pct_depth, on_progress)
-        for name in dict.fromkeys(names)
+        for name in strategy_names(strategies or scenario.strategies)
     )
     return Report(scenario.name, scenario.title, explorations)
 

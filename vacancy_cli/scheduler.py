@@ -252,6 +252,7 @@ class Scheduler:
         pending = [r.task for r in self._requests.values() if r.task and not r.task.done()]
         for task in pending:
             task.cancel()
+        self.manager.close()
         if self._owns_loop:
             if pending:
                 self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))

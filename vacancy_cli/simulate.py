@@ -11,7 +11,7 @@ from vacancy_cli.checker import check
 from vacancy_cli.errors import ScheduleError
 from vacancy_cli.scenario import Scenario, parse_schedule, split_token
 from vacancy_cli.scheduler import Scheduler
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.strategies import parse_strategy, strategy_names
 
 
 def replay(scenario: Scenario, strategy_name: str, schedule: tuple[str, ...]) -> trace.Run:
@@ -51,9 +51,7 @@ def run_scenario(
     ``schedule`` replaces the file's schedule when given. Both are validated
     before anything runs, so a bad option never produces half a result.
     """
-    names = (
-        [parse_strategy(s).name for s in strategies] if strategies else list(scenario.strategies)
-    )
+    names = strategy_names(strategies or scenario.strategies)
     order = scenario.schedule
     if schedule is not None:
         try:
@@ -66,5 +64,5 @@ def run_scenario(
         lesson=scenario.lesson,
         stock=scenario.stock,
         schedule=order,
-        runs=tuple(replay(scenario, name, order) for name in dict.fromkeys(names)),
+        runs=tuple(replay(scenario, name, order) for name in names),
     )

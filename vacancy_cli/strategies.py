@@ -72,6 +72,9 @@ class StockManager:
     async def reserve(self, qty: int) -> tuple[bool, int]:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release what the manager holds outside memory (files, connections)."""
+
     def store_state(self) -> tuple[int, int | None, int | None]:
         """The shared state a request can observe: the stock, the cached value and its age.
 
@@ -223,6 +226,17 @@ def _thread_locked(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
     return ThreadLockedStockManager(stock, hooks, clock)
 
 
+def _sqlite(conditional: bool) -> Callable[[int, Hooks, Clock], StockManager]:
+    def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
+        from vacancy_cli import sqlite_store  # it builds on this module
+
+        if conditional:
+            return sqlite_store.ConditionalSqliteStockManager(stock, hooks, clock)
+        return sqlite_store.NaiveSqliteStockManager(stock, hooks, clock)
+
+    return build
+
+
 def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
     def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
         return GuardedStockManager(stock, hooks, clock, asyncio.Semaphore(permits))
@@ -231,8 +245,27 @@ def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
 
 
 STRATEGY_HELP = (
-    "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock"
+    "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock, "
+    "sqlite-naive, sqlite-conditional"
 )
+# Every strategy once, for comparisons: `--strategy all`.
+ALL_STRATEGIES = (
+    "none",
+    "asyncio-lock",
+    "semaphore:2",
+    "semaphore:1",
+    "threading-lock",
+    "sqlite-naive",
+    "sqlite-conditional",
+)
+
+
+def strategy_names(texts: list[str] | tuple[str, ...]) -> list[str]:
+    """Canonical names, each once, in order; ``all`` stands for every strategy."""
+    names: list[str] = []
+    for text in texts:
+        names += ALL_STRATEGIES if text.strip() == "all" else [parse_strategy(text).name]
+    return list(dict.fromkeys(names))
 
 
 def parse_strategy(text: str) -> Strategy:
@@ -242,6 +275,12 @@ def parse_strategy(text: str) -> Strategy:
         return Strategy("none", "no synchronization", False, _unlocked)
     if name == "asyncio-lock":
         return Strategy("asyncio-lock", "the ADR's asyncio.Lock", True, _locked)
+    if name == "sqlite-naive":
+        return Strategy("sqlite-naive", "SQLite: SELECT, await, UPDATE", False, _sqlite(False))
+    if name == "sqlite-conditional":
+        return Strategy(
+            "sqlite-conditional", "SQLite: UPDATE ... WHERE qty >= ?", True, _sqlite(True)
+        )
     if name == "threading-lock":
         return Strategy("threading-lock", "a threading.Lock", False, _thread_locked)
     if name == "semaphore" or name.startswith("semaphore:"):

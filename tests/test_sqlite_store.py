@@ -1,0 +1,91 @@
+"""ADR alternative 3 on a real SQLite database: the naive pair of statements races,
+the conditional update does not."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from vacancy_cli.explore import explore_scenario
+from vacancy_cli.scenario import Scenario, load_scenario
+from vacancy_cli.scheduler import RequestSpec, Scheduler
+from vacancy_cli.simulate import run_scenario
+from vacancy_cli.sqlite_store import SqliteStockManager
+from vacancy_cli.strategies import parse_strategy
+
+from model import Model
+
+
+def test_the_naive_statements_lose_the_adrs_update_across_connections() -> None:
+    run = run_scenario(load_scenario("sqlite"), ["sqlite-naive"]).runs[0]
+    assert [(s.request, s.action, s.stock) for s in run.steps] == [
+        ("A", "read", 100),
+        ("B", "read", 100),
+        ("A", "write", 99),
+        ("B", "write", 99),
+    ]
+    assert [(v.kind, v.steps) for v in run.violations] == [("lost_update", (2, 4))]
+
+
+def test_the_conditional_update_is_one_step_per_request_and_correct() -> None:
+    run = run_scenario(load_scenario("sqlite"), ["sqlite-conditional"]).runs[0]
+    assert [s.action for s in run.steps[:2]] == ["write", "write"]
+    assert run.final_stock == 98 and run.violations == ()
+
+
+def test_the_conditional_update_rejects_what_is_not_there() -> None:
+    run = run_scenario(load_scenario("oversell"), ["sqlite-conditional"]).runs[0]
+    assert [r.granted for r in run.requests] == [True, False]
+    assert run.final_stock == 1
+
+
+@pytest.mark.parametrize("name", ["lost-update", "three-way", "oversell", "bulk-orders"])
+def test_the_conditional_update_never_violates_anything_exhaustively(name: str) -> None:
+    exploration = explore_scenario(load_scenario(name), ["sqlite-conditional"]).explorations[0]
+    assert exploration.complete and exploration.violating == ()
+
+
+def test_the_naive_statements_behave_like_the_unlocked_model() -> None:
+    scenario = load_scenario("three-way")
+    ours = explore_scenario(scenario, ["sqlite-naive"]).explorations[0].outcomes
+    memory = explore_scenario(scenario, ["none"]).explorations[0].outcomes
+    assert Counter({(o.final_stock, o.schedules) for o in ours}) == Counter(
+        {(o.final_stock, o.schedules) for o in memory}
+    )
+    schedule = ["A", "B", "C", "A", "B", "C"]
+    model = Model.of(100, [("A", 1), ("B", 1), ("C", 1)], None).run(schedule)
+    run = run_scenario(scenario, ["sqlite-naive"], " ".join(schedule)).runs[0]
+    assert (run.final_stock, tuple(r.id for r in run.requests if r.granted)) == model
+
+
+def test_the_database_is_real_and_removed_on_close() -> None:
+    requests = (RequestSpec("A"), RequestSpec("B"))
+    scheduler = Scheduler(10, requests, parse_strategy("sqlite-conditional"))
+    manager = scheduler.manager
+    assert isinstance(manager, SqliteStockManager)
+    database: Path = manager.path
+    scheduler.finish()
+    with manager.connect() as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT qty FROM stock").fetchone()[0] == 8
+    scheduler.close()
+    assert not database.exists()
+
+
+def test_larger_quantities_oversell_through_the_database_too() -> None:
+    scenario = Scenario(
+        "s",
+        "s",
+        "",
+        3,
+        ("sqlite-naive",),
+        (),
+        (RequestSpec("A", 2), RequestSpec("B", 2)),
+        {},
+        100,
+        "t",
+    )
+    run = run_scenario(scenario, schedule="A B A B").runs[0]
+    assert {v.kind for v in run.violations} == {"lost_update", "oversell"}

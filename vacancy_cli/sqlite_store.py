@@ -1,0 +1,106 @@
+"""ADR alternative 3, a real database: the stock in SQLite (standard library, WAL).
+
+Two variants, both real SQL on real connections (each request opens its own):
+
+- ``sqlite-naive`` reads the stock with one statement, awaits, and writes it
+  back with another. Each statement commits on its own, so the race is the
+  same as in memory: two connections read 100, both write 99.
+- ``sqlite-conditional`` is the ADR's future enhancement, one statement:
+  ``UPDATE stock SET qty = qty - ? WHERE qty >= ? RETURNING qty``. The check and
+  the write are one atomic step inside the database, so nothing can come
+  between them, whatever the schedule.
+
+In a simulation each statement is a step. The database file lives in a
+temporary folder that ``close`` removes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+from vacancy_cli import trace
+from vacancy_cli.clock import Clock
+from vacancy_cli.strategies import Hooks, StockManager
+
+_SCHEMA = "CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL)"
+
+
+class SqliteStockManager(StockManager):
+    """The stock as one row of a SQLite table; ``total`` reads and writes that row."""
+
+    def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
+        self._folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
+        self._owns_folder = folder is None
+        self.path = self._folder / "stock.db"
+        with closing(self.connect()) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(_SCHEMA)
+            db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
+        super().__init__(stock, hooks, clock)
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection in autocommit mode: every statement commits on its own."""
+        return sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+
+    @property
+    def total(self) -> int:
+        with closing(self.connect()) as db:
+            row = db.execute("SELECT qty FROM stock WHERE id = 1").fetchone()
+        return int(row[0])
+
+    @total.setter
+    def total(self, value: int) -> None:
+        with closing(self.connect()) as db:
+            db.execute("UPDATE stock SET qty = ? WHERE id = 1", (value,))
+
+    async def available(self) -> int:
+        cached = self._cached()
+        if cached is not None:
+            return cached
+        seen = self._read()
+        await self.hooks.checkpoint()  # I/O: the answer travels back
+        self._fill_cache(seen)
+        return seen
+
+    def close(self) -> None:
+        if self._owns_folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+class NaiveSqliteStockManager(SqliteStockManager):
+    """SELECT, await, UPDATE: two statements, two commits, and a gap between them."""
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        with closing(self.connect()) as db:
+            (seen,) = db.execute("SELECT qty FROM stock WHERE id = 1").fetchone()
+            self.hooks.record(trace.READ, seen)
+            await self.hooks.checkpoint()  # I/O between the two statements
+            if seen < qty:
+                self.hooks.record(trace.REJECTED, seen)
+                return False, seen
+            db.execute("UPDATE stock SET qty = ? WHERE id = 1", (seen - qty,))
+        self._invalidate_cache()
+        self.hooks.record(trace.WRITE, seen, seen - qty)
+        return True, seen - qty
+
+
+class ConditionalSqliteStockManager(SqliteStockManager):
+    """The ADR's conditional update: check and write in one atomic statement."""
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        with closing(self.connect()) as db:
+            row = db.execute(
+                "UPDATE stock SET qty = qty - ? WHERE id = 1 AND qty >= ? RETURNING qty",
+                (qty, qty),
+            ).fetchone()
+        if row is None:
+            left = self.total
+            self.hooks.record(trace.REJECTED, left)
+            return False, left
+        self._invalidate_cache()
+        self.hooks.record(trace.WRITE, row[0] + qty, row[0])
+        return True, int(row[0])
