@@ -249,13 +249,14 @@ class Scheduler:
         """Cancel what has not finished; close the loop if it is ours."""
         if self._watchdog is not None:
             self._watchdog.cancel()
+        self.manager.close()
         pending = [r.task for r in self._requests.values() if r.task and not r.task.done()]
         for task in pending:
             task.cancel()
-        self.manager.close()
         if self._owns_loop:
-            if pending:
-                self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            leftovers = [t for t in asyncio.all_tasks(self._loop) if not t.done()]
+            if leftovers:  # requests, and any task a strategy started (a writer)
+                self._loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
             self._loop.close()
 
     def __enter__(self) -> Scheduler:

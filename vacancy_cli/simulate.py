@@ -30,6 +30,7 @@ def replay(scenario: Scenario, strategy_name: str, schedule: tuple[str, ...]) ->
         steps = tuple(scheduler.steps)
         results = scheduler.results()
         final = scheduler.manager.total
+        log = scheduler.manager.audit_log()
     return trace.Run(
         strategy=strategy.name,
         initial_stock=scenario.stock,
@@ -38,6 +39,7 @@ def replay(scenario: Scenario, strategy_name: str, schedule: tuple[str, ...]) ->
         requests=results,
         steps=steps,
         violations=check(scenario.stock, steps, results),
+        audit_log=log,
     )
 
 

@@ -73,7 +73,11 @@ class StockManager:
         raise NotImplementedError
 
     def close(self) -> None:
-        """Release what the manager holds outside memory (files, connections)."""
+        """Release what the manager holds outside memory (files, connections, tasks)."""
+
+    def audit_log(self) -> tuple[str, ...]:
+        """The events a strategy recorded, if it keeps a log (event sourcing does)."""
+        return ()
 
     def store_state(self) -> tuple[int, int | None, int | None]:
         """The shared state a request can observe: the stock, the cached value and its age.
@@ -237,6 +241,12 @@ def _sqlite(conditional: bool) -> Callable[[int, Hooks, Clock], StockManager]:
     return build
 
 
+def _event_sourced(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
+    from vacancy_cli.event_sourced import EventSourcedStockManager  # it builds on this module
+
+    return EventSourcedStockManager(stock, hooks, clock)
+
+
 def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
     def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
         return GuardedStockManager(stock, hooks, clock, asyncio.Semaphore(permits))
@@ -246,7 +256,7 @@ def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
 
 STRATEGY_HELP = (
     "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock, "
-    "sqlite-naive, sqlite-conditional"
+    "sqlite-naive, sqlite-conditional, event-sourced, all"
 )
 # Every strategy once, for comparisons: `--strategy all`.
 ALL_STRATEGIES = (
@@ -257,6 +267,7 @@ ALL_STRATEGIES = (
     "threading-lock",
     "sqlite-naive",
     "sqlite-conditional",
+    "event-sourced",
 )
 
 
@@ -281,6 +292,8 @@ def parse_strategy(text: str) -> Strategy:
         return Strategy(
             "sqlite-conditional", "SQLite: UPDATE ... WHERE qty >= ?", True, _sqlite(True)
         )
+    if name == "event-sourced":
+        return Strategy("event-sourced", "a single writer and an event log", True, _event_sourced)
     if name == "threading-lock":
         return Strategy("threading-lock", "a threading.Lock", False, _thread_locked)
     if name == "semaphore" or name.startswith("semaphore:"):

@@ -129,6 +129,7 @@ class Run:
     requests: tuple[RequestResult, ...]
     steps: tuple[Step, ...]
     violations: tuple[Violation, ...]
+    audit_log: tuple[str, ...] = ()  # the event log, for strategies that keep one
 
     @property
     def granted_tickets(self) -> int:
@@ -209,6 +210,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
         "violations": [
             {"kind": v.kind, "steps": list(v.steps), "message": v.message} for v in run.violations
         ],
+        "audit_log": list(run.audit_log),
     }
 
 

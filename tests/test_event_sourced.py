@@ -1,0 +1,49 @@
+"""ADR future option 3: a single writer task serializes without a lock, and logs."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+
+import pytest
+from test_strategies import YieldingHooks
+
+from vacancy_cli.clock import VirtualClock
+from vacancy_cli.event_sourced import EventSourcedStockManager
+from vacancy_cli.explore import explore_scenario
+from vacancy_cli.scenario import bundled_names, load_scenario
+from vacancy_cli.simulate import run_scenario
+
+
+def test_the_writer_decides_and_logs_every_decision() -> None:
+    run = run_scenario(load_scenario("event-sourced"), ["event-sourced"]).runs[0]
+    assert [(s.request, s.action) for s in run.steps] == [
+        ("A", "read"),
+        ("B", "read"),
+        ("A", "write"),
+        ("B", "rejected"),
+    ]
+    assert run.audit_log == ("#1 reserved 2 -> stock 1", "#2 rejected 2 -> stock 1")
+    assert run.violations == ()
+
+
+@pytest.mark.parametrize("name", [n for n in bundled_names() if n != "threading-lock"])
+def test_no_interleaving_breaks_it(name: str) -> None:
+    exploration = explore_scenario(load_scenario(name), ["event-sourced"]).explorations[0]
+    assert exploration.complete and exploration.violating == ()
+
+
+async def test_under_plain_asyncio_with_real_awaits() -> None:
+    manager = EventSourcedStockManager(100, YieldingHooks(), VirtualClock())
+    results = await asyncio.gather(*(manager.reserve(1) for _ in range(150)))
+    assert manager.total == 0
+    assert sum(granted for granted, _ in results) == 100
+    assert len(manager.log) == 150
+    manager.close()
+
+
+def test_closing_leaves_no_pending_writer_behind(caplog: pytest.LogCaptureFixture) -> None:
+    run_scenario(load_scenario("event-sourced"), ["event-sourced"], "A")
+    explore_scenario(load_scenario("event-sourced"), ["event-sourced"])
+    gc.collect()
+    assert "Task was destroyed but it is pending" not in caplog.text
