@@ -7,24 +7,26 @@ in one line with exit status 1.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
 
-from vacancy_cli import __version__, render, render_play
+from vacancy_cli import __version__
 from vacancy_cli.errors import VacancyError
-from vacancy_cli.explore import explore_scenario, report_to_dict, solve
-from vacancy_cli.export import RecordingConsole, check_export_path, recording_console, save
-from vacancy_cli.load import options_from_text, reserve_to_dict, run_reserve
-from vacancy_cli.play import Game
-from vacancy_cli.scenario import bundled_names, load_scenario, summary_dict
-from vacancy_cli.simulate import run_scenario
 from vacancy_cli.strategies import STRATEGY_HELP
-from vacancy_cli.trace import Simulation, simulation_to_dict
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from vacancy_cli.render_progress import LazyProgress
+    from vacancy_cli.trace import Simulation
+
+# Each command imports what it uses when it runs: `vacancy reserve` need not load
+# the explorer, nor `vacancy simulate` the load test (start-up is measured).
 
 app = typer.Typer(
     name="vacancy",
@@ -101,24 +103,45 @@ def _root(
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    sys.stdout.write(render.to_json(document) + "\n")
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 
 def _predictions(result: Simulation, console: Console) -> dict[str, int]:
-    guesses = {r.strategy: render_play.ask_final_stock(console, r.strategy) for r in result.runs}
+    from vacancy_cli.render_play import ask_final_stock
+
+    guesses = {r.strategy: ask_final_stock(console, r.strategy) for r in result.runs}
     return {strategy: guess for strategy, guess in guesses.items() if guess is not None}
+
+
+def _export_path(export: str | None) -> Path | None:
+    """Checked before any work starts: a bad path costs nothing."""
+    from vacancy_cli.export import check_export_path
+
+    return _call(lambda: check_export_path(export)) if export else None
 
 
 def _console(export: Path | None, quiet: bool = False) -> Console:
     """The terminal, or a recording console when the view is to be exported too."""
     if export is None:
+        from rich.console import Console
+
         return Console(highlight=False)
+    from vacancy_cli.export import recording_console
+
     return recording_console(quiet=quiet)
 
 
 def _save(console: Console, path: Path | None, title: str) -> None:
+    from vacancy_cli.export import RecordingConsole, save
+
     if path is not None and isinstance(console, RecordingConsole):
         _call(lambda: save(console, path, title))
+
+
+def _progress(label: str, json_out: bool) -> LazyProgress:
+    from vacancy_cli.render_progress import LazyProgress
+
+    return LazyProgress(label, enabled=not json_out and sys.stderr.isatty())
 
 
 @app.command()
@@ -159,17 +182,23 @@ def simulate(
 
       vacancy simulate my-scenario.toml --json
     """
-    path = _call(lambda: check_export_path(export)) if export else None
+    from vacancy_cli import render, simulate
+    from vacancy_cli.scenario import load_scenario
+    from vacancy_cli.trace import simulation_to_dict
+
+    path = _export_path(export)
     if json_out and (predict or step):
         _fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
-    result = _call(lambda: run_scenario(load_scenario(scenario), strategy, schedule))
+    result = _call(lambda: simulate.run_scenario(load_scenario(scenario), strategy, schedule))
     if json_out:
         _print_json(simulation_to_dict(result))
     console = _console(path, quiet=json_out)
     if not json_out:
         predictions = _predictions(result, console) if predict else None
         if step:
-            render_play.step_through(result, console)
+            from vacancy_cli.render_play import step_through
+
+            step_through(result, console)
         render.show_simulation(result, console, predictions)
     elif path:
         render.show_simulation(result, console)
@@ -188,11 +217,15 @@ def scenarios(
 
       vacancy scenarios
     """
+    from vacancy_cli.scenario import bundled_names, load_scenario, summary_dict
+
     catalogue = _call(lambda: [load_scenario(name) for name in bundled_names()])
     if json_out:
         _print_json({"scenarios": [summary_dict(s) for s in catalogue]})
     else:
-        render.show_catalogue(catalogue, Console(highlight=False))
+        from vacancy_cli.render import show_catalogue
+
+        show_catalogue(catalogue, _console(None))
 
 
 @app.command()
@@ -242,10 +275,11 @@ def explore(
 
       vacancy explore three-way --random 200 --seed 7 --pct 2
     """
-    path = _call(lambda: check_export_path(export)) if export else None
-    with render.LazyProgress(
-        "exploring states", enabled=not json_out and sys.stderr.isatty()
-    ) as bar:
+    from vacancy_cli.explore import explore_scenario, report_to_dict
+    from vacancy_cli.scenario import load_scenario
+
+    path = _export_path(export)
+    with _progress("exploring states", json_out) as bar:
         report = _call(
             lambda: explore_scenario(
                 load_scenario(scenario),
@@ -260,8 +294,10 @@ def explore(
     if json_out:
         _print_json(report_to_dict(report))
     if path or not json_out:
+        from vacancy_cli.render_explore import show_report
+
         console = _console(path, quiet=json_out)
-        render.show_report(report, console)
+        show_report(report, console)
         _save(console, path, f"{report.title}: every interleaving")
 
 
@@ -304,7 +340,12 @@ def play(
 
       vacancy play lost-update --solution
     """
-    path = _call(lambda: check_export_path(export)) if export else None
+    from vacancy_cli import render_play
+    from vacancy_cli.explore import solve
+    from vacancy_cli.play import Game
+    from vacancy_cli.scenario import load_scenario
+
+    path = _export_path(export)
     loaded = _call(lambda: load_scenario(scenario))
     console = _console(path)
     if solution:
@@ -384,6 +425,7 @@ def reserve(
             "lock wait and throughput per level.",
         ),
     ] = None,
+    export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Run the ADR's validation load test for real, and check the stock afterwards.
@@ -413,7 +455,10 @@ def reserve(
 
       vacancy reserve --strategy all --latency 1ms --stock 800
     """
-    with render.LoadProgress(enabled=not json_out and sys.stderr.isatty()) as bar:
+    from vacancy_cli.load import options_from_text, reserve_to_dict, run_reserve
+
+    path = _export_path(export)
+    with _progress("reserving", json_out) as bar:
         outcome = _call(
             lambda: run_reserve(
                 options_from_text(
@@ -432,8 +477,12 @@ def reserve(
         )
     if json_out:
         _print_json(reserve_to_dict(outcome))
-    else:
-        render.show_reserve(outcome, Console(highlight=False))
+    if path or not json_out:
+        from vacancy_cli.render_load import show_reserve
+
+        console = _console(path, quiet=json_out)
+        show_reserve(outcome, console)
+        _save(console, path, "vacancy reserve")
     if outcome.is_bug:
         raise typer.Exit(1)
 
