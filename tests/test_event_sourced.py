@@ -47,3 +47,14 @@ def test_closing_leaves_no_pending_writer_behind(caplog: pytest.LogCaptureFixtur
     explore_scenario(load_scenario("event-sourced"), ["event-sourced"])
     gc.collect()
     assert "Task was destroyed but it is pending" not in caplog.text
+
+
+def test_show_log_prints_the_event_log() -> None:
+    from typer.testing import CliRunner
+
+    from vacancy_cli.cli import app
+
+    result = CliRunner().invoke(app, ["simulate", "event-sourced", "--show-log"])
+    assert result.exit_code == 0
+    assert "Event log:" in result.stdout and "#2 rejected 2 -> stock 1" in result.stdout
+    assert "(none keeps no event log)" in result.stdout

@@ -111,3 +111,11 @@ def test_step_stops_early_on_q() -> None:
 def test_predict_and_step_refuse_json() -> None:
     code, _, err = invoke("simulate", "lost-update", "--predict", "--json")
     assert code == 2 and "cannot go with --json" in err
+
+
+def test_reserve_exports_its_tables(tmp_path: Path) -> None:
+    target = tmp_path / "load.md"
+    code, out, _ = invoke("reserve", "--requests", "50", "--stock", "50", "--export", str(target))
+    assert code == 0 and "Lock acquisitions" in out
+    text = target.read_text(encoding="utf-8")
+    assert "| Measure | Value |" in text and "| Final stock | 0 |" in text

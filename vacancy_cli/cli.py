@@ -165,6 +165,10 @@ def simulate(
         bool,
         typer.Option(help="Presenter mode: reveal each timeline one row per Enter key."),
     ] = False,
+    show_log: Annotated[
+        bool,
+        typer.Option(help="Print the event log of strategies that keep one (event-sourced)."),
+    ] = False,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -199,9 +203,9 @@ def simulate(
             from vacancy_cli.render_play import step_through
 
             step_through(result, console)
-        render.show_simulation(result, console, predictions)
+        render.show_simulation(result, console, predictions, show_log)
     elif path:
-        render.show_simulation(result, console)
+        render.show_simulation(result, console, show_log=show_log)
     _save(console, path, result.title)
 
 

@@ -23,7 +23,10 @@ VERDICT_STYLE = {"correct": "green"}
 
 
 def show_simulation(
-    sim: trace.Simulation, console: Console, predictions: dict[str, int] | None = None
+    sim: trace.Simulation,
+    console: Console,
+    predictions: dict[str, int] | None = None,
+    show_log: bool = False,
 ) -> None:
     console.print(header(sim))
     for run in sim.runs:
@@ -32,10 +35,19 @@ def show_simulation(
         console.print(Text(_outcome_line(run), style="bold"))
         for sentence in explain(run):
             console.print(Padding(Text(sentence, style=_sentence_style(run)), (0, 0, 0, 2)))
+        if show_log:
+            console.print(audit_log(run))
     console.print()
     console.print(summary(sim, predictions))
     if sim.lesson.strip():
         console.print(Panel(escape(sim.lesson.strip()), title="Lesson", title_align="left"))
+
+
+def audit_log(run: trace.Run) -> Text:
+    if not run.audit_log:
+        return Text(f"  ({run.strategy} keeps no event log)", style="dim")
+    lines = "\n".join(f"  {entry}" for entry in run.audit_log)
+    return Text(f"  Event log:\n{lines}", style="cyan")
 
 
 def header(sim: trace.Simulation) -> Text:
