@@ -58,3 +58,12 @@ def test_show_log_prints_the_event_log() -> None:
     assert result.exit_code == 0
     assert "Event log:" in result.stdout and "#2 rejected 2 -> stock 1" in result.stdout
     assert "(none keeps no event log)" in result.stdout
+
+
+def test_reserve_shows_what_the_queue_costs() -> None:
+    from vacancy_cli.load import LoadOptions, run_load
+
+    result = run_load(LoadOptions(stock=300, requests=300, strategy="event-sourced"))
+    assert result.final_stock == 0 and result.violations == ()
+    assert result.lock_wait is not None  # every request waited for the writer's answer
+    assert result.lock_acquisitions == 300

@@ -27,6 +27,9 @@ class YieldingHooks:
         async with guard:
             yield
 
+    async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
+        return await answer
+
 
 async def reserve_all(strategy: str, stock: int, requests: int) -> int:
     manager = parse_strategy(strategy).build(stock, YieldingHooks(), VirtualClock())

@@ -56,7 +56,7 @@ class EventSourcedStockManager(StockManager):
         await self.hooks.checkpoint()  # I/O: the payment call
         answer: asyncio.Future[tuple[bool, int]] = asyncio.get_running_loop().create_future()
         self._start().put_nowait(("reserve", qty, answer))
-        return await answer  # the single writer decides
+        return await self.hooks.wait_for(answer)  # the single writer decides
 
     async def available(self) -> int:
         cached = self._cached()

@@ -220,6 +220,15 @@ class LiveHooks:
     def hold_thread(self, lock: ThreadLock) -> _ThreadHold:
         return _ThreadHold(self, lock)
 
+    async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
+        """A wait on the event-sourced writer, timed like a lock wait: the queue's cost."""
+        start = perf_counter()
+        result = await answer
+        self.waits[self.timed] = perf_counter() - start
+        self.timed += 1
+        self.acquisitions += 1
+        return result
+
 
 class EventLoopBlocked(Exception):
     """A request would have blocked the loop's thread on a held threading.Lock."""

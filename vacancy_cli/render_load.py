@@ -106,7 +106,7 @@ def load_table(result: LoadResult) -> Table:
         ("Success rate", f"{result.success_rate:.1%}"),
         ("Lock acquisitions", f"{result.lock_acquisitions:,}"),
         ("Cache hits", _cache_cell(result)),
-        ("Lock wait P50 / P95 / P99 / max", _wait_cell(wait)),
+        (f"{_waits(result)} P50 / P95 / P99 / max", _wait_cell(wait)),
         ("Elapsed", f"{result.elapsed_s:,.3f} s"),
         ("Throughput", f"{result.throughput_rps:,.0f} requests/s"),
     ]
@@ -159,7 +159,8 @@ def _print_verdict(result: LoadResult, console: Console) -> None:
 
 def wait_histogram(result: LoadResult, width: int = 32) -> Table:
     """Lock waits drawn in the terminal, one bar per 1-2-5 bin."""
-    table = Table(title="Lock wait histogram", title_justify="left", title_style="bold", box=None)
+    title = f"{_waits(result)} histogram"
+    table = Table(title=title, title_justify="left", title_style="bold", box=None)
     table.add_column("Wait", justify="right", style="dim")
     table.add_column("", min_width=width)
     table.add_column("Acquisitions", justify="right")
@@ -180,7 +181,7 @@ def show_comparison(comparison: Comparison, console: Console) -> None:
         box=box.SIMPLE_HEAD,
         collapse_padding=True,
         pad_edge=False,
-        caption="Final: final stock; Lost: lost updates; P95: lock wait in ms",
+        caption="Final: final stock; Lost: lost updates; P95: lock (or queue) wait in ms",
         caption_justify="left",
     )
     table.add_column("Strategy", no_wrap=True)
@@ -281,3 +282,8 @@ def sweep_chart(
     for level, amount in zip(sweep.levels, values, strict=True):
         table.add_row(f"{level:,}", Text(_bar(amount, top, width), "cyan"), fmt.format(amount))
     return table
+
+
+def _waits(result: LoadResult) -> str:
+    """What a request waited for: the lock, or the event-sourced writer's queue."""
+    return "Queue wait" if result.strategy == "event-sourced" else "Lock wait"

@@ -336,6 +336,10 @@ class Scheduler:
         self._signal_step_over()
         await self._park(req)
 
+    async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
+        """The answer comes within the step: whoever works on it runs when we await."""
+        return await answer
+
     @contextmanager
     def hold_thread(self, lock: ThreadLock) -> Iterator[None]:
         """Take a real ``threading.Lock``, never blocking the loop to do it."""

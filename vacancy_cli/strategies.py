@@ -48,6 +48,10 @@ class Hooks(Protocol):
         """Acquire ``guard`` for the body and release it after, observed."""
         ...
 
+    async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
+        """Await work another task does for this request (the event-sourced writer)."""
+        ...
+
 
 @runtime_checkable
 class ThreadHooks(Hooks, Protocol):
