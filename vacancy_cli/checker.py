@@ -27,12 +27,20 @@ from vacancy_cli.trace import (
 
 
 def check(
-    initial: int, steps: tuple[Step, ...], requests: tuple[RequestResult, ...]
+    initial: int,
+    steps: tuple[Step, ...],
+    requests: tuple[RequestResult, ...],
+    final: int | None = None,
+    per_pod: bool = False,
 ) -> tuple[Violation, ...]:
-    """Every violation in a replayed run, each tied to the steps that caused it."""
-    final = steps[-1].stock if steps else initial
+    """Every violation in a replayed run, each tied to the steps that caused it.
+
+    ``per_pod``: every pod kept its own copy of the stock, so a write is judged
+    against its own pod's copy (and ``final`` is the real stock left).
+    """
+    final = final if final is not None else (steps[-1].stock if steps else initial)
     granted = sum(r.qty for r in requests if r.granted)
-    lost = _lost_updates(initial, steps)
+    lost = _lost_updates(initial, steps, per_pod)
     oversold = _oversell(initial, steps, requests)
     totals = check_totals(initial, final, granted)
     if not lost:
@@ -73,21 +81,22 @@ def check_totals(initial: int, final: int, granted: int) -> tuple[Violation, ...
     return tuple(found)
 
 
-def _lost_updates(initial: int, steps: tuple[Step, ...]) -> list[Violation]:
+def _lost_updates(initial: int, steps: tuple[Step, ...], per_pod: bool) -> list[Violation]:
     found: list[Violation] = []
-    stock = initial
+    stocks: dict[int, int] = {}  # the last stock of each store: one, or one per pod
     last_read: dict[str, Step] = {}
-    writes: list[Step] = []
+    writes: dict[int, list[Step]] = {}
     for step in steps:
+        store = step.pod if per_pod else 0
         write = step.event(WRITE)
-        if write is not None and write.seen != stock:
+        if write is not None and write.seen != stocks.get(store, initial):
             read = last_read.get(step.request)
-            found.append(_lost_update(step, write.seen, read, writes))
+            found.append(_lost_update(step, write.seen, read, writes.get(store, [])))
         if step.has(READ):
             last_read[step.request] = step
         if write is not None:
-            writes.append(step)
-        stock = step.stock
+            writes.setdefault(store, []).append(step)
+        stocks[store] = step.stock
     return found
 
 

@@ -59,6 +59,15 @@ StrategiesOpt = Annotated[
         "Default: the scenario's own list.",
     ),
 ]
+PodsOpt = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N",
+        help="Serve the requests from N pods (copies of the service), round robin: "
+        "memory strategies then keep a copy of the stock and a lock per pod; the SQLite "
+        "ones share the database. Default: the scenario's own (1).",
+    ),
+]
 ExportOpt = Annotated[
     str | None,
     typer.Option(
@@ -169,6 +178,7 @@ def simulate(
         bool,
         typer.Option(help="Print the event log of strategies that keep one (event-sourced)."),
     ] = False,
+    pods: PodsOpt = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -193,7 +203,7 @@ def simulate(
     path = _export_path(export)
     if json_out and (predict or step):
         _fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
-    result = _call(lambda: simulate.run_scenario(load_scenario(scenario), strategy, schedule))
+    result = _call(lambda: simulate.run_scenario(load_scenario(scenario), strategy, schedule, pods))
     if json_out:
         _print_json(simulation_to_dict(result))
     console = _console(path, quiet=json_out)
@@ -260,6 +270,7 @@ def explore(
             "priority changes) instead of uniformly; finds shallow bugs far more often.",
         ),
     ] = None,
+    pods: PodsOpt = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -293,6 +304,7 @@ def explore(
                 seed=seed,
                 pct_depth=pct,
                 on_progress=bar.update,
+                pods=pods,
             )
         )
     if json_out:

@@ -97,12 +97,15 @@ def explore_scenario(
     seed: int = 0,
     pct_depth: int | None = None,
     on_progress: Progress | None = None,
+    pods: int | None = None,
 ) -> Report:
     """Explore ``scenario`` under each strategy (default: the file's list).
 
     Options are checked before anything runs, so a bad one costs nothing.
     """
     _check_options(max_states, random_runs, pct_depth)
+    if pods is not None:
+        scenario = scenario.with_pods(pods)
     explorations = tuple(
         _explore_one(scenario, name, max_states, random_runs, seed, pct_depth, on_progress)
         for name in strategy_names(strategies or scenario.strategies)

@@ -76,7 +76,11 @@ class Game:
 
     def _replay(self) -> Scheduler:
         scheduler = Scheduler(
-            self.scenario.stock, self.scenario.requests, self.strategy, self.scenario.step_ms
+            self.scenario.stock,
+            self.scenario.requests,
+            self.strategy,
+            self.scenario.step_ms,
+            pods=self.scenario.pods,
         )
         for rid in self.moves:
             scheduler.step(rid)
@@ -156,11 +160,18 @@ class Game:
         return trace.Run(
             strategy=self.strategy.name,
             initial_stock=self.scenario.stock,
-            final_stock=self._scheduler.manager.total,
+            final_stock=self._scheduler.final_stock,
             expected_final_stock=self.scenario.expect.get(self.strategy.name),
             requests=results,
             steps=steps,
-            violations=check(self.scenario.stock, steps, results),
+            violations=check(
+                self.scenario.stock,
+                steps,
+                results,
+                self._scheduler.final_stock,
+                per_pod=not self._scheduler.shared_store,
+            ),
+            pods=self.scenario.pods,
         )
 
     def source(self) -> tuple[SourceBlock, ...]:

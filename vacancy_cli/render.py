@@ -62,8 +62,12 @@ def _sentence_style(run: trace.Run) -> str:
 def timeline(run: trace.Run, upto: int | None = None) -> Table:
     """The ADR's table: one row per step (the first ``upto`` of them), one column per request."""
     strategy = parse_strategy(run.strategy)
+    pods = ""
+    if run.pods > 1:
+        store = "one shared store" if strategy.shared_store else "a copy of the stock each"
+        pods = f", {run.pods} pods, {store}"
     table = Table(
-        title=f"{run.strategy}: {strategy.summary}",
+        title=f"{run.strategy}: {strategy.summary}{pods}",
         title_justify="left",
         title_style="bold",
     )
@@ -78,7 +82,7 @@ def timeline(run: trace.Run, upto: int | None = None) -> Table:
     for step in run.steps[:upto]:
         cells = ["" for _ in ids]
         cells[ids.index(step.request)] = _describe(step, qty[step.request], guard)
-        stock = Text(str(step.stock))
+        stock = Text(str(step.stock) + (f" (pod {step.pod + 1})" if run.pods > 1 else ""))
         if step.t in marks:
             stock.append(f" ← {marks[step.t]}", style="bold red")
         table.add_row(f"t{step.t}", *cells, stock)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,10 @@ TOP_KEYS = (
     "expect",
     "challenge",
     "goal",
+    "pods",
 )
 GOAL_KEYS = ("strategy", "final_stock", "violation", "granted", "stale_reads")
-REQUEST_KEYS = ("id", "op", "qty")
+REQUEST_KEYS = ("id", "op", "qty", "pod")
 DEFAULT_STRATEGIES = ("none", "asyncio-lock")
 _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -53,6 +54,18 @@ class Scenario:
     step_ms: int
     source: str
     goal: Goal | None = None
+    pods: int = 1  # copies of the service; requests go round robin unless they name one
+
+    def with_pods(self, pods: int) -> Scenario:
+        """The same scenario served by ``pods`` pods (``--pods``)."""
+        if pods < 1:
+            raise OptionError(f"--pods must be at least 1, got {pods}")
+        for spec in self.requests:
+            if spec.pod is not None and spec.pod >= pods:
+                raise OptionError(
+                    f"--pods {pods}: request {spec.id} asks for pod {spec.pod + 1} in {self.source}"
+                )
+        return replace(self, pods=pods)
 
     @property
     def request_ids(self) -> tuple[str, ...]:
@@ -136,7 +149,15 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
         schedule = parse_schedule(schedule_text, ids)
     except ScheduleError as exc:
         raise ScenarioError(f"{source}: key 'schedule': {exc}") from None
+    pods = where.whole(data, "pods", minimum=1, default=1)
+    for index, spec in enumerate(requests, start=1):
+        if spec.pod is not None and spec.pod >= pods:
+            raise ScenarioError(
+                f"{source}: key 'requests[{index}].pod' must be from 1 to pods = {pods}, "
+                f"got {spec.pod + 1}"
+            )
     return Scenario(
+        pods=pods,
         goal=_goal(data, where, ids, strategies),
         name=name,
         title=where.text(data, "title", default=name),
@@ -275,7 +296,8 @@ def _requests(data: dict[str, Any], where: _Where) -> tuple[RequestSpec, ...]:
         if op not in OPS:
             raise at.fail("op", "'reserve' or 'available'", op)
         qty = at.whole(item, "qty", minimum=1, default=1)
-        specs.append(RequestSpec(id=rid, qty=qty, op=op))
+        pod = at.whole(item, "pod", minimum=1) - 1 if "pod" in item else None
+        specs.append(RequestSpec(id=rid, qty=qty, op=op, pod=pod))
     return tuple(specs)
 
 
@@ -301,5 +323,5 @@ def _expect(data: dict[str, Any], where: _Where) -> dict[str, int]:
     at = _Where(where.source, "expect.")
     for key in raw:
         name = _strategy_name(key, where, f"expect.{key}")
-        expect[name] = at.whole(raw, key, minimum=0)
+        expect[name] = at.whole(raw, key, minimum=-(10**9))  # pods can oversell below 0
     return expect

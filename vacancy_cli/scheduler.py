@@ -84,6 +84,7 @@ class RequestSpec:
     id: str
     qty: int = 1
     op: str = "reserve"  # or "available"
+    pod: int | None = None  # which pod serves it, from 0; None: round robin
 
 
 @dataclass
@@ -118,6 +119,7 @@ class Scheduler:
         strategy: Strategy,
         step_ms: int = 100,
         loop: asyncio.AbstractEventLoop | None = None,
+        pods: int = 1,
     ) -> None:
         self._owns_loop = loop is None
         self._loop = loop if loop is not None else asyncio.new_event_loop()
@@ -125,6 +127,16 @@ class Scheduler:
         self._step_s = step_ms / 1000
         self.initial_stock = stock
         self.manager: StockManager = strategy.build(stock, self, self._clock)
+        # More pods: more copies of the service, each with its own manager (and
+        # lock); whether they share the store is the strategy's (a database) or not.
+        self.managers = [self.manager] + [
+            strategy.another_pod(self.manager, self, self._clock) for _ in range(pods - 1)
+        ]
+        self.shared_store = pods == 1 or strategy.shared_store
+        self._pod = {
+            spec.id: spec.pod if spec.pod is not None else index % pods
+            for index, spec in enumerate(requests)
+        }
         self._requests = {spec.id: _Request(spec) for spec in requests}
         self.steps: list[trace.Step] = []
         self.lock_acquisitions = 0
@@ -178,7 +190,9 @@ class Scheduler:
             if req.error is not None:
                 raise req.error
             req.history.append(events)
-        step = trace.Step(t=t, request=request_id, events=events, stock=self.manager.total)
+        pod = self._pod[request_id]
+        stock = self.managers[pod].total
+        step = trace.Step(t=t, request=request_id, events=events, stock=stock, pod=pod)
         self.steps.append(step)
         return step
 
@@ -204,7 +218,16 @@ class Scheduler:
         )
         rank = {rid: place for place, (_, rid) in enumerate(waiting)}
         parts = sorted(repr(self.local_state(rid, rank.get(rid))) for rid in self._requests)
-        return (self.manager.store_state(), tuple(parts))
+        return (tuple(m.store_state() for m in self.managers), tuple(parts))
+
+    @property
+    def final_stock(self) -> int:
+        """The tickets left: the shared store's count, or, when every pod kept its own
+        copy, the real stock less every pod's sales (negative when they oversold)."""
+        if self.shared_store:
+            return self.manager.total
+        granted = sum(r.qty for r in self.results() if r.granted)
+        return self.initial_stock - granted
 
     def line(self, request_id: str) -> int | None:
         """The line of the strategy's source where a started, unfinished request is parked.
@@ -240,7 +263,9 @@ class Scheduler:
                 op=req.spec.op,
                 qty=req.spec.qty,
                 granted=req.granted,
-                returned=req.returned if req.returned is not None else self.manager.total,
+                returned=req.returned
+                if req.returned is not None
+                else self.managers[self._pod[req.spec.id]].total,
             )
             for req in self._requests.values()
         )
@@ -249,7 +274,8 @@ class Scheduler:
         """Cancel what has not finished; close the loop if it is ours."""
         if self._watchdog is not None:
             self._watchdog.cancel()
-        self.manager.close()
+        for manager in reversed(self.managers):  # the first pod owns a shared store
+            manager.close()
         pending = [r.task for r in self._requests.values() if r.task and not r.task.done()]
         for task in pending:
             task.cancel()
@@ -296,10 +322,11 @@ class Scheduler:
 
     async def _run(self, req: _Request) -> None:
         try:
+            manager = self.managers[self._pod[req.spec.id]]
             if req.spec.op == "available":
-                req.returned = await self.manager.available()
+                req.returned = await manager.available()
             else:
-                req.granted, req.returned = await self.manager.reserve(req.spec.qty)
+                req.granted, req.returned = await manager.reserve(req.spec.qty)
         except asyncio.CancelledError:
             raise
         except EventLoopBlocked:

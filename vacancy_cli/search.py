@@ -49,8 +49,13 @@ def end_of(scheduler: Scheduler, initial: int) -> tuple[int, tuple[str, ...], tu
     results = scheduler.results()
     granted = tuple(r.id for r in results if r.granted)
     tickets = sum(r.qty for r in results if r.granted)
-    final = scheduler.manager.total
-    kinds = tuple(v.kind for v in check_totals(initial, final, tickets))
+    final = scheduler.final_stock
+    kinds = tuple(
+        v.kind
+        for v in check_totals(initial, final, tickets)
+        # with a copy of the stock per pod, "final" is the real stock: below 0 is the oversell
+        if scheduler.shared_store or v.kind != "negative_stock"
+    )
     return final, granted, kinds + (("event_loop_blocked",) if scheduler.frozen else ())
 
 
@@ -62,6 +67,7 @@ async def replay(scenario: Scenario, strategy: str, prefix: tuple[str, ...]) -> 
         parse_strategy(strategy),
         scenario.step_ms,
         loop=asyncio.get_running_loop(),
+        pods=scenario.pods,
     )
     for rid in prefix:
         await scheduler.advance(rid)

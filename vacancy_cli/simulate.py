@@ -17,7 +17,9 @@ from vacancy_cli.strategies import parse_strategy, strategy_names
 def replay(scenario: Scenario, strategy_name: str, schedule: tuple[str, ...]) -> trace.Run:
     """Run ``schedule`` step by step, let the rest finish, and check the trace."""
     strategy = parse_strategy(strategy_name)
-    with Scheduler(scenario.stock, scenario.requests, strategy, scenario.step_ms) as scheduler:
+    with Scheduler(
+        scenario.stock, scenario.requests, strategy, scenario.step_ms, pods=scenario.pods
+    ) as scheduler:
         for token in schedule:
             request_id, annotated = split_token(token)
             step = scheduler.step(request_id)
@@ -29,8 +31,9 @@ def replay(scenario: Scenario, strategy_name: str, schedule: tuple[str, ...]) ->
         scheduler.finish()
         steps = tuple(scheduler.steps)
         results = scheduler.results()
-        final = scheduler.manager.total
-        log = scheduler.manager.audit_log()
+        final = scheduler.final_stock
+        per_pod = not scheduler.shared_store
+        log = tuple(entry for m in scheduler.managers for entry in m.audit_log())
     return trace.Run(
         strategy=strategy.name,
         initial_stock=scenario.stock,
@@ -38,8 +41,9 @@ def replay(scenario: Scenario, strategy_name: str, schedule: tuple[str, ...]) ->
         expected_final_stock=scenario.expect.get(strategy.name),
         requests=results,
         steps=steps,
-        violations=check(scenario.stock, steps, results),
+        violations=check(scenario.stock, steps, results, final, per_pod),
         audit_log=log,
+        pods=scenario.pods,
     )
 
 
@@ -47,6 +51,7 @@ def run_scenario(
     scenario: Scenario,
     strategies: list[str] | None = None,
     schedule: str | None = None,
+    pods: int | None = None,
 ) -> trace.Simulation:
     """Replay ``scenario`` under each strategy (default: the file's own list).
 
@@ -54,6 +59,8 @@ def run_scenario(
     before anything runs, so a bad option never produces half a result.
     """
     names = strategy_names(strategies or scenario.strategies)
+    if pods is not None:
+        scenario = scenario.with_pods(pods)
     order = scenario.schedule
     if schedule is not None:
         try:

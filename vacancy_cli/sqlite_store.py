@@ -16,15 +16,17 @@ temporary folder that ``close`` removes.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
-from vacancy_cli.strategies import Hooks, StockManager
+from vacancy_cli.strategies import CACHE_TTL_S, Hooks, StockManager
 
 _SCHEMA = "CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL)"
 
@@ -33,14 +35,23 @@ class SqliteStockManager(StockManager):
     """The stock as one row of a SQLite table; ``total`` reads and writes that row."""
 
     def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
-        self._folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
+        """A new database in a temporary folder, or, given ``folder``, another pod's."""
+        self.folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
         self._owns_folder = folder is None
-        self.path = self._folder / "stock.db"
-        with closing(self.connect()) as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
-            db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
-        super().__init__(stock, hooks, clock)
+        self.path = self.folder / "stock.db"
+        if self._owns_folder:
+            with closing(self.connect()) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(_SCHEMA)
+                db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
+            super().__init__(stock, hooks, clock)
+        else:  # joining: the stock is already there, and not ours to reset
+            self.initial_stock = stock
+            self.hooks = hooks
+            self.clock = clock
+            self._cache = None
+            self._cache_time = None
+            self.cache_ttl_s = CACHE_TTL_S
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode: every statement commits on its own."""
@@ -68,7 +79,7 @@ class SqliteStockManager(StockManager):
 
     def close(self) -> None:
         if self._owns_folder:
-            shutil.rmtree(self._folder, ignore_errors=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class NaiveSqliteStockManager(SqliteStockManager):
@@ -88,6 +99,23 @@ class NaiveSqliteStockManager(SqliteStockManager):
         return True, seen - qty
 
 
+class LockedSqliteStockManager(NaiveSqliteStockManager):
+    """The ADR's asyncio.Lock around the naive statements: one lock per pod.
+
+    Safe while there is one pod. Each pod is its own process with its own lock,
+    so two pods can both be inside "the" lock at once: the ADR's "lock is
+    per-pod, not distributed", run.
+    """
+
+    def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
+        super().__init__(stock, hooks, clock, folder)
+        self.lock = asyncio.Lock()
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        async with self.hooks.hold(self.lock):
+            return await super().reserve(qty)
+
+
 class ConditionalSqliteStockManager(SqliteStockManager):
     """The ADR's conditional update: check and write in one atomic statement."""
 
@@ -104,3 +132,10 @@ class ConditionalSqliteStockManager(SqliteStockManager):
         self._invalidate_cache()
         self.hooks.record(trace.WRITE, row[0] + qty, row[0])
         return True, int(row[0])
+
+
+VARIANTS: dict[str, Callable[..., SqliteStockManager]] = {
+    "sqlite-naive": NaiveSqliteStockManager,
+    "sqlite-locked": LockedSqliteStockManager,
+    "sqlite-conditional": ConditionalSqliteStockManager,
+}

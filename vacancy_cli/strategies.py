@@ -66,6 +66,7 @@ class StockManager:
     """The ADR's StockManager state: the stock, and its 1 s read cache."""
 
     def __init__(self, stock: int, hooks: Hooks, clock: Clock) -> None:
+        self.initial_stock = stock
         self.total = stock
         self.hooks = hooks
         self.clock = clock
@@ -216,6 +217,18 @@ class Strategy:
     summary: str
     claims_safety: bool
     build: Callable[[int, Hooks, Clock], StockManager]
+    # Another pod of the same service: by default a fresh manager with its own copy
+    # of the stock (memory is per process); a database strategy joins the store.
+    join: Callable[[StockManager, Hooks, Clock], StockManager] | None = None
+
+    @property
+    def shared_store(self) -> bool:
+        return self.join is not None
+
+    def another_pod(self, first: StockManager, hooks: Hooks, clock: Clock) -> StockManager:
+        if self.join is None:
+            return self.build(first.initial_stock, hooks, clock)
+        return self.join(first, hooks, clock)
 
 
 def _unlocked(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
@@ -234,15 +247,23 @@ def _thread_locked(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
     return ThreadLockedStockManager(stock, hooks, clock)
 
 
-def _sqlite(conditional: bool) -> Callable[[int, Hooks, Clock], StockManager]:
+def _sqlite(kind: str) -> Callable[[int, Hooks, Clock], StockManager]:
     def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
         from vacancy_cli import sqlite_store  # it builds on this module
 
-        if conditional:
-            return sqlite_store.ConditionalSqliteStockManager(stock, hooks, clock)
-        return sqlite_store.NaiveSqliteStockManager(stock, hooks, clock)
+        return sqlite_store.VARIANTS[kind](stock, hooks, clock)
 
     return build
+
+
+def _join_sqlite(kind: str) -> Callable[[StockManager, Hooks, Clock], StockManager]:
+    def join(first: StockManager, hooks: Hooks, clock: Clock) -> StockManager:
+        from vacancy_cli import sqlite_store
+
+        assert isinstance(first, sqlite_store.SqliteStockManager)
+        return sqlite_store.VARIANTS[kind](first.initial_stock, hooks, clock, first.folder)
+
+    return join
 
 
 def _event_sourced(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
@@ -260,8 +281,13 @@ def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
 
 STRATEGY_HELP = (
     "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock, "
-    "sqlite-naive, sqlite-conditional, event-sourced, all"
+    "sqlite-naive, sqlite-locked, sqlite-conditional, event-sourced, all"
 )
+SQLITE_SUMMARIES = {
+    "sqlite-naive": ("SQLite: SELECT, await, UPDATE", False),
+    "sqlite-locked": ("SQLite, with an asyncio.Lock per pod around it", True),
+    "sqlite-conditional": ("SQLite: UPDATE ... WHERE qty >= ?", True),
+}
 # Every strategy once, for comparisons: `--strategy all`.
 ALL_STRATEGIES = (
     "none",
@@ -270,6 +296,7 @@ ALL_STRATEGIES = (
     "semaphore:1",
     "threading-lock",
     "sqlite-naive",
+    "sqlite-locked",
     "sqlite-conditional",
     "event-sourced",
 )
@@ -290,12 +317,9 @@ def parse_strategy(text: str) -> Strategy:
         return Strategy("none", "no synchronization", False, _unlocked)
     if name == "asyncio-lock":
         return Strategy("asyncio-lock", "the ADR's asyncio.Lock", True, _locked)
-    if name == "sqlite-naive":
-        return Strategy("sqlite-naive", "SQLite: SELECT, await, UPDATE", False, _sqlite(False))
-    if name == "sqlite-conditional":
-        return Strategy(
-            "sqlite-conditional", "SQLite: UPDATE ... WHERE qty >= ?", True, _sqlite(True)
-        )
+    if name in SQLITE_SUMMARIES:
+        summary, safe = SQLITE_SUMMARIES[name]
+        return Strategy(name, summary, safe, _sqlite(name), _join_sqlite(name))
     if name == "event-sourced":
         return Strategy("event-sourced", "a single writer and an event log", True, _event_sourced)
     if name == "threading-lock":

@@ -67,7 +67,8 @@ class Step:
     t: int
     request: str
     events: tuple[Event, ...]
-    stock: int
+    stock: int  # the stock the request's pod sees after the step
+    pod: int = 0
 
     @property
     def action(self) -> str:
@@ -130,6 +131,7 @@ class Run:
     steps: tuple[Step, ...]
     violations: tuple[Violation, ...]
     audit_log: tuple[str, ...] = ()  # the event log, for strategies that keep one
+    pods: int = 1
 
     @property
     def granted_tickets(self) -> int:
@@ -188,6 +190,7 @@ def _step_to_dict(step: Step) -> dict[str, Any]:
         "action": step.action,
         "seen": step.seen,
         "stock": step.stock,
+        "pod": step.pod + 1,
         "events": [_event_to_dict(e) for e in step.events],
     }
 
@@ -196,6 +199,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
     return {
         "strategy": run.strategy,
         "initial_stock": run.initial_stock,
+        "pods": run.pods,
         "final_stock": run.final_stock,
         "expected_final_stock": run.expected_final_stock,
         "meets_expectation": run.meets_expectation,

@@ -1,0 +1,80 @@
+"""Several pods: the ADR's "lock is per-pod, not distributed", run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vacancy_cli.cli import app
+from vacancy_cli.errors import OptionError, ScenarioError
+from vacancy_cli.scenario import load_scenario
+from vacancy_cli.simulate import run_scenario
+
+from conftest import LOST_UPDATE
+
+Write = Callable[..., Path]
+
+
+def test_a_lock_per_pod_with_a_copy_each_oversells_in_total() -> None:
+    run = run_scenario(load_scenario("pods"), ["asyncio-lock"]).runs[0]
+    assert [s.pod for s in run.steps] == [0, 1, 0, 1]
+    assert [(s.request, s.action, s.stock) for s in run.steps] == [
+        ("A", "read", 1),
+        ("B", "read", 1),  # pod 2's own copy, under pod 2's own lock
+        ("A", "write", 0),
+        ("B", "write", 0),
+    ]
+    assert [v.kind for v in run.violations] == ["oversell"]  # no lost update: each copy is fine
+    assert run.final_stock == -1 and run.granted_tickets == 2
+
+
+def test_a_shared_database_with_a_lock_per_pod_loses_the_update() -> None:
+    run = run_scenario(load_scenario("pods"), ["sqlite-locked"]).runs[0]
+    assert {v.kind for v in run.violations} == {"lost_update", "oversell"}
+    one_pod = run_scenario(load_scenario("lost-update"), ["sqlite-locked"]).runs[0]
+    two_pods = run_scenario(load_scenario("lost-update"), ["sqlite-locked"], pods=2).runs[0]
+    assert one_pod.violations == ()  # the same code, one pod: the lock works
+    assert [v.kind for v in two_pods.violations] == ["lost_update"]
+
+
+def test_the_conditional_update_is_correct_across_pods() -> None:
+    run = run_scenario(load_scenario("pods"), ["sqlite-conditional"]).runs[0]
+    assert run.violations == () and [r.granted for r in run.requests] == [True, False]
+
+
+def test_pods_go_round_robin_unless_a_request_names_one(write_scenario: Write) -> None:
+    path = write_scenario(LOST_UPDATE + '\n[[requests]]\nid = "C"\npod = 1\n')
+    run = run_scenario(load_scenario(str(path)), ["asyncio-lock"], "A B C", pods=2).runs[0]
+    assert [(s.request, s.pod) for s in run.steps[:3]] == [("A", 0), ("B", 1), ("C", 0)]
+
+
+def test_pod_errors(write_scenario: Write) -> None:
+    path = write_scenario(LOST_UPDATE + '\n[[requests]]\nid = "C"\npod = 3\n', "bad.toml")
+    with pytest.raises(ScenarioError, match=r"requests\[3\].pod' must be from 1 to pods = 1"):
+        load_scenario(str(path))
+    with pytest.raises(OptionError, match="--pods must be at least 1"):
+        run_scenario(load_scenario("lost-update"), pods=0)
+    with pytest.raises(OptionError, match="request B asks for pod 2"):
+        run_scenario(load_scenario("pods"), pods=1)
+
+
+def test_pods_from_the_command_line() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["simulate", "lost-update", "-s", "asyncio-lock", "--pods", "2"])
+    assert result.exit_code == 0
+    assert "2 pods, a copy of the stock each" in result.stdout
+    doc = json.loads(
+        runner.invoke(app, ["simulate", "pods", "--json", "-s", "asyncio-lock"]).stdout
+    )
+    assert doc["runs"][0]["pods"] == 2 and [s["pod"] for s in doc["runs"][0]["steps"]] == [
+        1,
+        2,
+        1,
+        2,
+    ]
+    bad = runner.invoke(app, ["explore", "pods", "--pods", "0"])
+    assert bad.exit_code == 2 and "--pods must be at least 1" in bad.stderr
