@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from typer.testing import CliRunner
 
 from vacancy_cli.cli import app
 from vacancy_cli.errors import OptionError, ScenarioError
+from vacancy_cli.load import LoadOptions
+from vacancy_cli.pods import PodsResult, run_pods
 from vacancy_cli.scenario import load_scenario
 from vacancy_cli.simulate import run_scenario
 
@@ -78,3 +81,69 @@ def test_pods_from_the_command_line() -> None:
     ]
     bad = runner.invoke(app, ["explore", "pods", "--pods", "0"])
     assert bad.exit_code == 2 and "--pods must be at least 1" in bad.stderr
+
+
+# -- reserve --pods: real processes on one SQLite file ------------------------------
+
+
+def reserve_pods(strategy: str, **changes: object) -> PodsResult:
+    options = LoadOptions(
+        stock=400, requests=400, strategy=strategy, latency_s=0.002, concurrency=40
+    )
+    return run_pods(replace(options, **changes), 2)  # type: ignore[arg-type]
+
+
+def test_two_processes_with_the_conditional_update_conserve_the_stock() -> None:
+    result = reserve_pods("sqlite-conditional")
+    assert [p.finished for p in result.pods] == [True, True]
+    assert len({p.pid for p in result.pods}) == 2  # two real processes
+    assert (result.final_stock, result.granted_tickets, result.reservations) == (0, 400, 400)
+    assert result.violations == ()
+
+
+def test_a_lock_per_process_does_not_protect_a_shared_database() -> None:
+    result = reserve_pods("sqlite-locked")
+    # Each process serializes its own requests, but the two overlap (they start
+    # together and each takes ~0.4 s): their read-then-write sections interleave.
+    assert result.lost_updates > 0
+    assert [v.kind for v in result.violations] == ["lost_update"]
+
+
+def test_sigkill_mid_run_loses_no_committed_reservation() -> None:
+    options = LoadOptions(
+        stock=2000, requests=2000, strategy="sqlite-conditional", latency_s=0.002, concurrency=20
+    )
+    result = run_pods(options, 2, kill_after_s=0.3)
+    first, second = result.pods
+    assert first.killed and not first.finished and second.finished
+    assert 0 < result.reservations < 2000
+    assert result.final_stock + result.granted_tickets == 2000  # from the database alone
+    assert result.violations == ()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--pods", "2"], "pods are processes sharing one database"),
+        (["--pods", "0", "-s", "sqlite-naive"], "--pods 0: expected a whole number >= 1"),
+        (["--pods", "2", "-s", "sqlite-naive", "--requests", "1"], "fewer requests"),
+        (["--pods", "2", "-s", "sqlite-naive", "--sweep", "1,2"], "cannot go with --sweep"),
+        (["--pods", "2", "-s", "sqlite-naive", "--kill-pod-after", "soon"], "--latency 'soon'"),
+        (["--pods", "2", "-s", "sqlite-naive", "--reads", "0.5"], "reservations only"),
+    ],
+)
+def test_bad_pod_options_exit_2(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["reserve", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_reserve_pods_json() -> None:
+    result = CliRunner().invoke(
+        app,
+        ["reserve", "--pods", "2", "-s", "sqlite-conditional", "--requests", "60", "--json"],
+    )
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert [p["pod"] for p in doc["pods"]] == [1, 2]
+    assert doc["final_stock"] + doc["granted_tickets"] == doc["stock"]

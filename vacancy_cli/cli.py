@@ -441,6 +441,22 @@ def reserve(
             "lock wait and throughput per level.",
         ),
     ] = None,
+    pods: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Run the load from N pods: real processes sharing one SQLite file (with a "
+            "sqlite-* strategy); conservation is then checked from the database.",
+        ),
+    ] = None,
+    kill_pod_after: Annotated[
+        str | None,
+        typer.Option(
+            metavar="DURATION",
+            help="With --pods: SIGKILL pod 1 this long after the start, e.g. 300ms; no "
+            "committed reservation may be lost.",
+        ),
+    ] = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -471,9 +487,29 @@ def reserve(
 
       vacancy reserve --strategy all --latency 1ms --stock 800
     """
-    from vacancy_cli.load import options_from_text, reserve_to_dict, run_reserve
+    from vacancy_cli.load import options_from_text, parse_latency, reserve_to_dict, run_reserve
 
     path = _export_path(export)
+    if pods is not None or kill_pod_after is not None:
+        if sweep is not None:
+            _fail("error: --pods runs one load; it cannot go with --sweep", 2)
+        _reserve_pods(
+            lambda: options_from_text(
+                stock=stock,
+                requests=requests,
+                qty=qty,
+                concurrency=concurrency,
+                strategy=strategy,
+                latency=latency,
+                reads=reads,
+                seed=seed,
+            ),
+            pods if pods is not None else 2,
+            None if kill_pod_after is None else _call(lambda: parse_latency(kill_pod_after)),
+            path,
+            json_out,
+        )
+        return
     with _progress("reserving", json_out) as bar:
         outcome = _call(
             lambda: run_reserve(
@@ -500,6 +536,24 @@ def reserve(
         show_reserve(outcome, console)
         _save(console, path, "vacancy reserve")
     if outcome.is_bug:
+        raise typer.Exit(1)
+
+
+def _reserve_pods(
+    options: Callable[[], Any], pods: int, kill: float | None, path: Path | None, json_out: bool
+) -> None:
+    from vacancy_cli.pods import pods_to_dict, run_pods
+
+    result = _call(lambda: run_pods(options(), pods, kill))
+    if json_out:
+        _print_json(pods_to_dict(result))
+    if path or not json_out:
+        from vacancy_cli.render_load import show_pods
+
+        console = _console(path, quiet=json_out)
+        show_pods(result, console)
+        _save(console, path, "vacancy reserve --pods")
+    if result.is_bug:
         raise typer.Exit(1)
 
 

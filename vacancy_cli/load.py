@@ -496,14 +496,24 @@ async def _worker(
 
 
 async def run_load_async(
-    options: LoadOptions, on_progress: OnProgress | None = None, clock: Clock | None = None
+    options: LoadOptions,
+    on_progress: OnProgress | None = None,
+    clock: Clock | None = None,
+    join: StockManager | None = None,
 ) -> LoadResult:
-    """Run one load on the running loop and check it. ``clock`` feeds the read cache."""
+    """Run one load on the running loop and check it. ``clock`` feeds the read cache.
+
+    ``join``: run as another pod of the service ``join`` belongs to (a process of
+    ``vacancy reserve --pods``), on the store it shares, instead of a new one.
+    """
     options.validate()
     strategy = parse_strategy(options.strategy)
     plan = _plan(options)
     hooks = LiveHooks(options.requests, options.latency_s, options.yield_at_checkpoint)
-    manager = strategy.build(options.stock, hooks, clock or MonotonicClock())
+    if join is None:
+        manager = strategy.build(options.stock, hooks, clock or MonotonicClock())
+    else:
+        manager = strategy.another_pod(join, hooks, clock or MonotonicClock())
     try:
         if not options.cache:
             manager.cache_ttl_s = 0.0

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from vacancy_cli.load import Comparison, LoadResult, LockWait, Sweep, adr_claims
+from vacancy_cli.pods import PodsResult
 from vacancy_cli.strategies import parse_strategy
 
 _BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -287,3 +288,49 @@ def sweep_chart(
 def _waits(result: LoadResult) -> str:
     """What a request waited for: the lock, or the event-sourced writer's queue."""
     return "Queue wait" if result.strategy == "event-sourced" else "Lock wait"
+
+
+def show_pods(result: PodsResult, console: Console) -> None:
+    """``vacancy reserve --pods``: per pod, then the database's own account."""
+    latency = f"{result.latency_s * 1000:g} ms" if result.latency_s else "none"
+    console.print(
+        Text(
+            f"{result.strategy}: {result.requests:,} requests from {len(result.pods)} pods "
+            f"(processes) on one SQLite file, stock {result.stock:,}, latency {latency}",
+            style="bold",
+        )
+    )
+    pods = Table(title="Pods", title_justify="left", title_style="bold")
+    for name in ("Pod", "Process", "Requests", "Granted", "Rejected", "Status"):
+        pods.add_column(name, justify="left" if name == "Status" else "right")
+    for pod in result.pods:
+        status = "killed (SIGKILL)" if pod.killed else ("finished" if pod.finished else "lost")
+        pods.add_row(
+            str(pod.number),
+            str(pod.pid),
+            f"{pod.requests:,}",
+            "-" if pod.granted is None else f"{pod.granted:,}",
+            "-" if pod.rejected is None else f"{pod.rejected:,}",
+            Text(status, style="bold red" if pod.killed else "green"),
+        )
+    console.print(pods)
+    ledger = Table(title="What the database says", title_justify="left", title_style="bold")
+    ledger.add_column("Measure")
+    ledger.add_column("Value", justify="right")
+    ledger.add_row("Stock left", f"{result.final_stock:,}")
+    ledger.add_row("Reservations committed", f"{result.reservations:,}")
+    ledger.add_row("Tickets in them", f"{result.granted_tickets:,}")
+    ledger.add_row("Lost updates", _alarm(result.lost_updates))
+    ledger.add_row("Oversold", _alarm(result.oversold))
+    ledger.add_row("Elapsed", f"{result.elapsed_s:.2f} s")
+    console.print(ledger)
+    if not result.violations:
+        console.print(
+            Text(
+                f"  ✓ conserved: {result.stock:,} = {result.final_stock:,} left + "
+                f"{result.granted_tickets:,} reserved, counted from the database",
+                style="bold green",
+            )
+        )
+    for violation in result.violations:
+        console.print(Padding(Text(f"✗ {violation.message}", style="bold red"), (0, 0, 0, 2)))

@@ -17,18 +17,39 @@ temporary folder that ``close`` removes.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
 from vacancy_cli.strategies import CACHE_TTL_S, Hooks, StockManager
 
-_SCHEMA = "CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL)"
+_SCHEMA = """
+CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL);
+CREATE TABLE reservations (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, qty INTEGER NOT NULL);
+"""
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK: all of it is committed, or none."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _book(db: sqlite3.Connection, qty: int) -> None:
+    """The reservation itself, so conservation can be checked from the database alone."""
+    db.execute("INSERT INTO reservations (process, qty) VALUES (?, ?)", (os.getpid(), qty))
 
 
 class SqliteStockManager(StockManager):
@@ -42,7 +63,7 @@ class SqliteStockManager(StockManager):
         if self._owns_folder:
             with closing(self.connect()) as db:
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute(_SCHEMA)
+                db.executescript(_SCHEMA)
                 db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
             super().__init__(stock, hooks, clock)
         else:  # joining: the stock is already there, and not ours to reset
@@ -77,6 +98,15 @@ class SqliteStockManager(StockManager):
         self._fill_cache(seen)
         return seen
 
+    def ledger(self) -> tuple[int, int, int]:
+        """What the database says: stock left, reservations, and tickets they hold."""
+        with closing(self.connect()) as db:
+            (left,) = db.execute("SELECT qty FROM stock WHERE id = 1").fetchone()
+            count, tickets = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(qty), 0) FROM reservations"
+            ).fetchone()
+        return int(left), int(count), int(tickets)
+
     def close(self) -> None:
         if self._owns_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
@@ -93,7 +123,9 @@ class NaiveSqliteStockManager(SqliteStockManager):
             if seen < qty:
                 self.hooks.record(trace.REJECTED, seen)
                 return False, seen
-            db.execute("UPDATE stock SET qty = ? WHERE id = 1", (seen - qty,))
+            with _transaction(db):  # the write and its reservation commit together
+                db.execute("UPDATE stock SET qty = ? WHERE id = 1", (seen - qty,))
+                _book(db, qty)
         self._invalidate_cache()
         self.hooks.record(trace.WRITE, seen, seen - qty)
         return True, seen - qty
@@ -120,11 +152,13 @@ class ConditionalSqliteStockManager(SqliteStockManager):
     """The ADR's conditional update: check and write in one atomic statement."""
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
-        with closing(self.connect()) as db:
+        with closing(self.connect()) as db, _transaction(db):
             row = db.execute(
                 "UPDATE stock SET qty = qty - ? WHERE id = 1 AND qty >= ? RETURNING qty",
                 (qty, qty),
             ).fetchone()
+            if row is not None:
+                _book(db, qty)
         if row is None:
             left = self.total
             self.hooks.record(trace.REJECTED, left)
