@@ -7,7 +7,6 @@ in one line with exit status 1.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -112,6 +111,8 @@ def _root(
 
 
 def _print_json(document: dict[str, Any]) -> None:
+    import json
+
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -11,8 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from vacancy_cli.load import Comparison, LoadResult, LockWait, Sweep, adr_claims
-from vacancy_cli.pods import PodsResult
 from vacancy_cli.strategies import parse_strategy
+
+if TYPE_CHECKING:
+    from vacancy_cli.pods import PodsResult
 
 _BLOCKS = " ▏▎▍▌▋▊▉█"
 
