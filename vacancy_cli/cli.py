@@ -7,6 +7,7 @@ in one line with exit status 1.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from vacancy_cli.strategies import STRATEGY_HELP
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from vacancy_cli.load import LoadOptions
     from vacancy_cli.render_progress import LazyProgress
     from vacancy_cli.trace import Simulation
 
@@ -146,6 +148,22 @@ def _save(console: Console, path: Path | None, title: str) -> None:
 
     if path is not None and isinstance(console, RecordingConsole):
         _call(lambda: save(console, path, title))
+
+
+def _emit(
+    json_out: bool,
+    document: Callable[[], dict[str, Any]],
+    show: Callable[[Console], None],
+    path: Path | None,
+    title: str,
+) -> None:
+    """--json on stdout, or the Rich view on the terminal; the view to --export too."""
+    if json_out:
+        _print_json(document())
+    if path or not json_out:
+        console = _console(path, quiet=json_out)
+        show(console)
+        _save(console, path, title)
 
 
 def _progress(label: str, json_out: bool) -> LazyProgress:
@@ -308,14 +326,10 @@ def explore(
                 pods=pods,
             )
         )
-    if json_out:
-        _print_json(report_to_dict(report))
-    if path or not json_out:
-        from vacancy_cli.render_explore import show_report
+    from vacancy_cli.render_explore import show_report
 
-        console = _console(path, quiet=json_out)
-        show_report(report, console)
-        _save(console, path, f"{report.title}: every interleaving")
+    title = f"{report.title}: every interleaving"
+    _emit(json_out, lambda: report_to_dict(report), lambda c: show_report(report, c), path, title)
 
 
 @app.command()
@@ -491,69 +505,49 @@ def reserve(
     from vacancy_cli.load import options_from_text, parse_latency, reserve_to_dict, run_reserve
 
     path = _export_path(export)
+
+    def options() -> LoadOptions:
+        return options_from_text(
+            stock=stock,
+            requests=requests,
+            qty=qty,
+            concurrency=concurrency,
+            strategy=strategy,
+            latency=latency,
+            reads=reads,
+            seed=seed,
+        )
+
     if pods is not None or kill_pod_after is not None:
         if sweep is not None:
             _fail("error: --pods runs one load; it cannot go with --sweep", 2)
-        _reserve_pods(
-            lambda: options_from_text(
-                stock=stock,
-                requests=requests,
-                qty=qty,
-                concurrency=concurrency,
-                strategy=strategy,
-                latency=latency,
-                reads=reads,
-                seed=seed,
-            ),
-            pods if pods is not None else 2,
-            None if kill_pod_after is None else _call(lambda: parse_latency(kill_pod_after)),
-            path,
-            json_out,
-        )
+        kill = None if kill_pod_after is None else _call(lambda: parse_latency(kill_pod_after))
+        _reserve_pods(options, pods if pods is not None else 2, kill, path, json_out)
         return
     with _progress("reserving", json_out) as bar:
-        outcome = _call(
-            lambda: run_reserve(
-                options_from_text(
-                    stock=stock,
-                    requests=requests,
-                    qty=qty,
-                    concurrency=concurrency,
-                    strategy=strategy,
-                    latency=latency,
-                    reads=reads,
-                    seed=seed,
-                ),
-                sweep,
-                bar.update,
-            )
-        )
-    if json_out:
-        _print_json(reserve_to_dict(outcome))
-    if path or not json_out:
-        from vacancy_cli.render_load import show_reserve
+        outcome = _call(lambda: run_reserve(options(), sweep, bar.update))
+    from vacancy_cli.render_load import show_reserve
 
-        console = _console(path, quiet=json_out)
-        show_reserve(outcome, console)
-        _save(console, path, "vacancy reserve")
+    show = functools.partial(show_reserve, outcome)
+    _emit(json_out, lambda: reserve_to_dict(outcome), show, path, "vacancy reserve")
     if outcome.is_bug:
         raise typer.Exit(1)
 
 
 def _reserve_pods(
-    options: Callable[[], Any], pods: int, kill: float | None, path: Path | None, json_out: bool
+    options: Callable[[], LoadOptions],
+    pods: int,
+    kill: float | None,
+    path: Path | None,
+    json_out: bool,
 ) -> None:
     from vacancy_cli.pods import pods_to_dict, run_pods
 
     result = _call(lambda: run_pods(options(), pods, kill))
-    if json_out:
-        _print_json(pods_to_dict(result))
-    if path or not json_out:
-        from vacancy_cli.render_load import show_pods
+    from vacancy_cli.render_load import show_pods
 
-        console = _console(path, quiet=json_out)
-        show_pods(result, console)
-        _save(console, path, "vacancy reserve --pods")
+    show = functools.partial(show_pods, result)
+    _emit(json_out, lambda: pods_to_dict(result), show, path, "vacancy reserve --pods")
     if result.is_bug:
         raise typer.Exit(1)
 
