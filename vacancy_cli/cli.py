@@ -8,6 +8,7 @@ in one line with exit status 1.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from vacancy_cli import __version__
-from vacancy_cli.errors import VacancyError
+from vacancy_cli.errors import ServerError, VacancyError
 from vacancy_cli.strategies import STRATEGY_HELP
 
 if TYPE_CHECKING:
@@ -69,6 +70,24 @@ PodsOpt = Annotated[
         "ones share the database. Default: the scenario's own (1).",
     ),
 ]
+RedisOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        envvar="VACANCY_REDIS_URL",
+        help="Redis server for the redis-* strategies, e.g. redis://127.0.0.1:6379/0 "
+        "(needs pip install 'vacancy[redis]').",
+    ),
+]
+PostgresOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        envvar="VACANCY_POSTGRES_URL",
+        help="PostgreSQL server for the postgres-* strategies, e.g. "
+        "postgresql://user@127.0.0.1:5432/db (needs pip install 'vacancy[postgres]').",
+    ),
+]
 ExportOpt = Annotated[
     str | None,
     typer.Option(
@@ -90,6 +109,8 @@ def _call(work: Callable[[], T]) -> T:
         return work()
     except VacancyError as exc:
         _fail(f"error: {exc}", 2)
+    except ServerError as exc:
+        _fail(f"error: {exc}", 1)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except Exception as exc:  # a bug: say so briefly, never a traceback
@@ -150,6 +171,13 @@ def _save(console: Console, path: Path | None, title: str) -> None:
         _call(lambda: save(console, path, title))
 
 
+def _servers(redis_url: str | None, postgres_url: str | None) -> None:
+    """Where the server strategies find their servers (they read the environment)."""
+    for variable, url in (("VACANCY_REDIS_URL", redis_url), ("VACANCY_POSTGRES_URL", postgres_url)):
+        if url:
+            os.environ[variable] = url
+
+
 def _emit(
     json_out: bool,
     document: Callable[[], dict[str, Any]],
@@ -198,6 +226,8 @@ def simulate(
         typer.Option(help="Print the event log of strategies that keep one (event-sourced)."),
     ] = False,
     pods: PodsOpt = None,
+    redis_url: RedisOpt = None,
+    postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -220,6 +250,7 @@ def simulate(
     from vacancy_cli.trace import simulation_to_dict
 
     path = _export_path(export)
+    _servers(redis_url, postgres_url)
     if json_out and (predict or step):
         _fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
     result = _call(lambda: simulate.run_scenario(load_scenario(scenario), strategy, schedule, pods))
@@ -290,6 +321,8 @@ def explore(
         ),
     ] = None,
     pods: PodsOpt = None,
+    redis_url: RedisOpt = None,
+    postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -313,6 +346,7 @@ def explore(
     from vacancy_cli.scenario import load_scenario
 
     path = _export_path(export)
+    _servers(redis_url, postgres_url)
     with _progress("exploring states", json_out) as bar:
         report = _call(
             lambda: explore_scenario(
@@ -472,6 +506,8 @@ def reserve(
             "committed reservation may be lost.",
         ),
     ] = None,
+    redis_url: RedisOpt = None,
+    postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -505,6 +541,7 @@ def reserve(
     from vacancy_cli.load import options_from_text, parse_latency, reserve_to_dict, run_reserve
 
     path = _export_path(export)
+    _servers(redis_url, postgres_url)
 
     def options() -> LoadOptions:
         return options_from_text(

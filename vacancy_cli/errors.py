@@ -20,3 +20,11 @@ class ScheduleError(VacancyError):
 
 class OptionError(VacancyError):
     """A command-line option value that is out of range or unknown."""
+
+
+class ServerError(Exception):
+    """A database server that stopped answering in the middle of a run.
+
+    Not a ``VacancyError``: the input was fine, so the CLI exits 1, with this
+    one line, and no traceback.
+    """

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
-from vacancy_cli.strategies import CACHE_TTL_S, Hooks, StockManager
+from vacancy_cli.strategies import Hooks, StockManager
 
 _SCHEMA = """
 CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL);
@@ -67,12 +67,7 @@ class SqliteStockManager(StockManager):
                 db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
             super().__init__(stock, hooks, clock)
         else:  # joining: the stock is already there, and not ours to reset
-            self.initial_stock = stock
-            self.hooks = hooks
-            self.clock = clock
-            self._cache = None
-            self._cache_time = None
-            self.cache_ttl_s = CACHE_TTL_S
+            self.attach(stock, hooks, clock)
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode: every statement commits on its own."""

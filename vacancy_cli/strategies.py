@@ -16,11 +16,12 @@ them being taken and released.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
@@ -66,8 +67,12 @@ class StockManager:
     """The ADR's StockManager state: the stock, and its 1 s read cache."""
 
     def __init__(self, stock: int, hooks: Hooks, clock: Clock) -> None:
-        self.initial_stock = stock
+        self.attach(stock, hooks, clock)
         self.total = stock
+
+    def attach(self, stock: int, hooks: Hooks, clock: Clock) -> None:
+        """All but the store: what a manager joining a store set up elsewhere needs."""
+        self.initial_stock = stock
         self.hooks = hooks
         self.clock = clock
         self._cache: int | None = None
@@ -272,6 +277,25 @@ def _event_sourced(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
     return EventSourcedStockManager(stock, hooks, clock)
 
 
+def _server(module: str, kind: str) -> Callable[[int, Hooks, Clock], StockManager]:
+    """A strategy on a real server (an optional extra), imported only when used."""
+
+    def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
+        variants: dict[str, Any] = importlib.import_module(f"vacancy_cli.{module}").VARIANTS
+        return variants[kind](stock, hooks, clock)  # type: ignore[no-any-return]
+
+    return build
+
+
+def _join_server(module: str, kind: str) -> Callable[[StockManager, Hooks, Clock], StockManager]:
+    def join(first: StockManager, hooks: Hooks, clock: Clock) -> StockManager:
+        variants: dict[str, Any] = importlib.import_module(f"vacancy_cli.{module}").VARIANTS
+        key = getattr(first, "key", None) or getattr(first, "row", None)
+        return variants[kind](first.initial_stock, hooks, clock, key)  # type: ignore[no-any-return]
+
+    return join
+
+
 def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
     def build(stock: int, hooks: Hooks, clock: Clock) -> StockManager:
         return GuardedStockManager(stock, hooks, clock, asyncio.Semaphore(permits))
@@ -281,12 +305,20 @@ def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
 
 STRATEGY_HELP = (
     "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock, "
-    "sqlite-naive, sqlite-locked, sqlite-conditional, event-sourced, all"
+    "sqlite-naive, sqlite-locked, sqlite-conditional, event-sourced, all; with a server: "
+    "redis-lua, redis-naive, postgres-conditional, postgres-naive"
 )
 SQLITE_SUMMARIES = {
     "sqlite-naive": ("SQLite: SELECT, await, UPDATE", False),
     "sqlite-locked": ("SQLite, with an asyncio.Lock per pod around it", True),
     "sqlite-conditional": ("SQLite: UPDATE ... WHERE qty >= ?", True),
+}
+# On real servers, given --redis-url or --postgres-url (not part of `all`).
+SERVER_SUMMARIES = {
+    "redis-lua": ("Redis: the ADR's Lua script", True, "redis_store"),
+    "redis-naive": ("Redis: GET, await, SET", False, "redis_store"),
+    "postgres-conditional": ("PostgreSQL: UPDATE ... WHERE qty >= $1", True, "postgres_store"),
+    "postgres-naive": ("PostgreSQL: SELECT, await, UPDATE", False, "postgres_store"),
 }
 # Every strategy once, for comparisons: `--strategy all`.
 ALL_STRATEGIES = (
@@ -320,6 +352,9 @@ def parse_strategy(text: str) -> Strategy:
     if name in SQLITE_SUMMARIES:
         summary, safe = SQLITE_SUMMARIES[name]
         return Strategy(name, summary, safe, _sqlite(name), _join_sqlite(name))
+    if name in SERVER_SUMMARIES:
+        summary, safe, module = SERVER_SUMMARIES[name]
+        return Strategy(name, summary, safe, _server(module, name), _join_server(module, name))
     if name == "event-sourced":
         return Strategy("event-sourced", "a single writer and an event log", True, _event_sourced)
     if name == "threading-lock":
