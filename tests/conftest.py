@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,3 +34,23 @@ def write_scenario(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+SERVER_URLS = {"redis": "VACANCY_TEST_REDIS_URL", "postgres": "VACANCY_TEST_POSTGRES_URL"}
+
+
+@pytest.fixture(autouse=True)
+def _test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the server strategies at the test servers, when .ci/services started them."""
+    for kind, variable in SERVER_URLS.items():
+        url = os.environ.get(variable)
+        if url:
+            monkeypatch.setenv(f"VACANCY_{kind.upper()}_URL", url)
+
+
+def missing_servers(strategies: tuple[str, ...] | list[str]) -> str | None:
+    """Why these strategies cannot run here (a server they need was not started), or None."""
+    for kind, variable in SERVER_URLS.items():
+        if any(s.startswith(f"{kind}-") for s in strategies) and not os.environ.get(variable):
+            return f"no {kind} server: set {variable} (.ci/run starts one)"
+    return None

@@ -36,14 +36,6 @@ needs_postgres = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def servers(monkeypatch: pytest.MonkeyPatch) -> None:
-    if REDIS:
-        monkeypatch.setenv("VACANCY_REDIS_URL", REDIS)
-    if POSTGRES:
-        monkeypatch.setenv("VACANCY_POSTGRES_URL", POSTGRES)
-
-
 CASES = [
     pytest.param("redis-naive", "redis-lua", marks=needs_redis, id="redis"),
     pytest.param("postgres-naive", "postgres-conditional", marks=needs_postgres, id="postgres"),
@@ -51,7 +43,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("naive", "safe"), CASES)
-def test_the_adr_table_on_a_real_server(servers: None, naive: str, safe: str) -> None:
+def test_the_adr_table_on_a_real_server(naive: str, safe: str) -> None:
     racy, correct = run_scenario(load_scenario("lost-update"), [naive, safe]).runs
     assert [(s.request, s.action, s.stock) for s in racy.steps] == [
         ("A", "read", 100),
@@ -64,7 +56,7 @@ def test_the_adr_table_on_a_real_server(servers: None, naive: str, safe: str) ->
 
 
 @pytest.mark.parametrize(("naive", "safe"), CASES)
-def test_every_interleaving_on_a_real_server(servers: None, naive: str, safe: str) -> None:
+def test_every_interleaving_on_a_real_server(naive: str, safe: str) -> None:
     report = explore_scenario(load_scenario("oversell"), [naive, safe])
     racy, correct = report.explorations
     assert {k for o in racy.violating for k in o.violations} == {"lost_update", "oversell"}
@@ -72,7 +64,7 @@ def test_every_interleaving_on_a_real_server(servers: None, naive: str, safe: st
 
 
 @pytest.mark.parametrize(("naive", "safe"), CASES)
-def test_the_load_test_on_a_real_server(servers: None, naive: str, safe: str) -> None:
+def test_the_load_test_on_a_real_server(naive: str, safe: str) -> None:
     options = LoadOptions(stock=200, requests=200, latency_s=0.001, concurrency=20)
     correct = run_load(LoadOptions(**{**options.__dict__, "strategy": safe}))
     racy = run_load(LoadOptions(**{**options.__dict__, "strategy": naive}))
@@ -82,7 +74,7 @@ def test_the_load_test_on_a_real_server(servers: None, naive: str, safe: str) ->
 
 @needs_postgres
 @needs_redis
-def test_two_pods_share_the_server(servers: None) -> None:
+def test_two_pods_share_the_server() -> None:
     for strategy in ("redis-lua", "postgres-conditional"):
         run = run_scenario(load_scenario("pods"), [strategy]).runs[0]
         assert run.violations == () and [r.granted for r in run.requests] == [True, False]

@@ -14,7 +14,14 @@ from vacancy_cli.scheduler import RequestSpec
 from vacancy_cli.simulate import replay, run_scenario
 from vacancy_cli.trace import simulation_to_dict
 
+from conftest import missing_servers
 from model import Model
+
+
+def skip_without_servers(name: str) -> None:
+    reason = missing_servers(load_scenario(name).strategies)
+    if reason:
+        pytest.skip(reason)
 
 
 def test_the_adr_table_exactly_without_the_lock() -> None:
@@ -40,6 +47,7 @@ def test_the_adr_schedule_under_the_lock_ends_at_98_with_b_waiting_at_t2() -> No
 
 @pytest.mark.parametrize("name", bundled_names())
 def test_every_bundled_scenario_meets_its_expectations(name: str) -> None:
+    skip_without_servers(name)
     sim = run_scenario(load_scenario(name))
     assert sim.runs, name
     for run in sim.runs:
@@ -68,6 +76,7 @@ def test_stale_cache_scenario_shows_a_stale_read_only_without_the_lock() -> None
 
 @pytest.mark.parametrize("name", bundled_names())
 def test_same_scenario_strategy_and_schedule_give_identical_json(name: str) -> None:
+    skip_without_servers(name)
     scenario = load_scenario(name)
     first = json.dumps(simulation_to_dict(run_scenario(scenario)))
     second = json.dumps(simulation_to_dict(run_scenario(load_scenario(name))))
