@@ -89,3 +89,45 @@ def test_larger_quantities_oversell_through_the_database_too() -> None:
     )
     run = run_scenario(scenario, schedule="A B A B").runs[0]
     assert {v.kind for v in run.violations} == {"lost_update", "oversell"}
+
+
+def test_no_place_for_the_database_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from vacancy_cli.cli import app
+
+    monkeypatch.setattr(tempfile, "tempdir", "/nonexistent/vacancy")
+    result = CliRunner().invoke(app, ["simulate", "sqlite"])
+    assert result.exit_code == 2
+    assert "cannot make a folder for the SQLite database" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_database_lost_mid_run_is_a_server_error() -> None:
+    import shutil
+
+    from vacancy_cli.errors import ServerError
+
+    requests = (RequestSpec("A"), RequestSpec("B"))
+    scheduler = Scheduler(10, requests, parse_strategy("sqlite-naive"))
+    manager = scheduler.manager
+    assert isinstance(manager, SqliteStockManager)
+    scheduler.step("A")
+    shutil.rmtree(manager.folder)
+    with pytest.raises(ServerError, match="failed"):
+        scheduler.step("B")
+    scheduler.close()
+
+
+def test_all_means_every_strategy_and_the_servers_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vacancy_cli.strategies import ALL_STRATEGIES, strategy_names
+
+    monkeypatch.delenv("VACANCY_REDIS_URL", raising=False)
+    monkeypatch.delenv("VACANCY_POSTGRES_URL", raising=False)
+    assert strategy_names(["all"]) == list(ALL_STRATEGIES)
+    monkeypatch.setenv("VACANCY_REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert strategy_names(["none", "all"])[-2:] == ["redis-lua", "redis-naive"]

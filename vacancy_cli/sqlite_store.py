@@ -21,12 +21,13 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
 
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
+from vacancy_cli.errors import OptionError, ServerError
 from vacancy_cli.strategies import Hooks, StockManager
 
 _SCHEMA = """
@@ -57,14 +58,21 @@ class SqliteStockManager(StockManager):
 
     def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
         """A new database in a temporary folder, or, given ``folder``, another pod's."""
-        self.folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
+        except OSError as exc:
+            raise OptionError(f"cannot make a folder for the SQLite database: {exc}") from None
         self._owns_folder = folder is None
         self.path = self.folder / "stock.db"
         if self._owns_folder:
-            with closing(self.connect()) as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-                db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
+            try:
+                with closing(self.connect()) as db:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(_SCHEMA)
+                    db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
+            except sqlite3.Error as exc:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise OptionError(f"cannot create the SQLite database {self.path}: {exc}") from None
             super().__init__(stock, hooks, clock)
         else:  # joining: the stock is already there, and not ours to reset
             self.attach(stock, hooks, clock)
@@ -72,6 +80,15 @@ class SqliteStockManager(StockManager):
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode: every statement commits on its own."""
         return sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[sqlite3.Connection]:
+        """A request's own connection; a database that fails mid-run is one clear error."""
+        try:
+            with closing(self.connect()) as db:
+                yield db
+        except sqlite3.OperationalError as exc:  # locked past the timeout, read-only, gone
+            raise ServerError(f"the SQLite database {self.path} failed: {exc}") from None
 
     @property
     def total(self) -> int:
@@ -111,7 +128,7 @@ class NaiveSqliteStockManager(SqliteStockManager):
     """SELECT, await, UPDATE: two statements, two commits, and a gap between them."""
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
-        with closing(self.connect()) as db:
+        async with self.session() as db:
             (seen,) = db.execute("SELECT qty FROM stock WHERE id = 1").fetchone()
             self.hooks.record(trace.READ, seen)
             await self.hooks.checkpoint()  # I/O between the two statements
@@ -147,13 +164,14 @@ class ConditionalSqliteStockManager(SqliteStockManager):
     """The ADR's conditional update: check and write in one atomic statement."""
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
-        with closing(self.connect()) as db, _transaction(db):
-            row = db.execute(
-                "UPDATE stock SET qty = qty - ? WHERE id = 1 AND qty >= ? RETURNING qty",
-                (qty, qty),
-            ).fetchone()
-            if row is not None:
-                _book(db, qty)
+        async with self.session() as db:
+            with _transaction(db):
+                row = db.execute(
+                    "UPDATE stock SET qty = qty - ? WHERE id = 1 AND qty >= ? RETURNING qty",
+                    (qty, qty),
+                ).fetchone()
+                if row is not None:
+                    _book(db, qty)
         if row is None:
             left = self.total
             self.hooks.record(trace.REJECTED, left)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import threading
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
@@ -335,11 +336,21 @@ ALL_STRATEGIES = (
 
 
 def strategy_names(texts: list[str] | tuple[str, ...]) -> list[str]:
-    """Canonical names, each once, in order; ``all`` stands for every strategy."""
+    """Canonical names, each once, in order; ``all`` stands for every strategy
+    (the server ones too, when their server was given)."""
     names: list[str] = []
     for text in texts:
-        names += ALL_STRATEGIES if text.strip() == "all" else [parse_strategy(text).name]
+        names += every_strategy() if text.strip() == "all" else [parse_strategy(text).name]
     return list(dict.fromkeys(names))
+
+
+def every_strategy() -> list[str]:
+    servers = [
+        name
+        for name, (_, _, module) in SERVER_SUMMARIES.items()
+        if os.environ.get(f"VACANCY_{module.split('_')[0].upper()}_URL")
+    ]
+    return [*ALL_STRATEGIES, *servers]
 
 
 def parse_strategy(text: str) -> Strategy:
