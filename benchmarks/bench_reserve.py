@@ -42,7 +42,8 @@ from pathlib import Path
 from typing import Protocol
 
 from vacancy_cli.clock import MonotonicClock
-from vacancy_cli.load import LoadOptions, run_load
+from vacancy_cli.load import run_load
+from vacancy_cli.load_options import LoadOptions
 from vacancy_cli.strategies import Guard, parse_strategy
 
 CONCURRENCY = 10_000
@@ -175,7 +176,8 @@ def load_figures(title: str, requests: int, yields: bool, rounds: int) -> None:
 # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss can report the parent's peak.
 _PEAK = """
 import sys
-from vacancy_cli.load import LoadOptions, run_load
+from vacancy_cli.load import run_load
+from vacancy_cli.load_options import LoadOptions
 n = int(sys.argv[1])
 if n:
     run_load(LoadOptions(stock=n, requests=n, concurrency={concurrency}))

@@ -63,7 +63,8 @@ def test_show_log_prints_the_event_log() -> None:
 
 
 def test_reserve_shows_what_the_queue_costs() -> None:
-    from vacancy_cli.load import LoadOptions, run_load
+    from vacancy_cli.load import run_load
+    from vacancy_cli.load_options import LoadOptions
 
     result = run_load(LoadOptions(stock=300, requests=300, strategy="event-sourced"))
     assert result.final_stock == 0 and result.violations == ()

@@ -10,22 +10,24 @@ from vacancy_cli.clock import VirtualClock
 from vacancy_cli.errors import OptionError
 from vacancy_cli.load import (
     Bin,
-    LoadOptions,
     LoadResult,
     LockWait,
     adr_claims,
     load_to_dict,
     lock_wait,
-    options_from_text,
-    parse_latency,
-    parse_qty,
-    parse_sweep,
     percentile,
     run_load,
     run_load_async,
     run_reserve,
     run_sweep,
     wait_histogram,
+)
+from vacancy_cli.load_options import (
+    LoadOptions,
+    options_from_text,
+    parse_latency,
+    parse_qty,
+    parse_sweep,
 )
 
 # Fields that depend on the machine's speed, not on the run's logic.

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from vacancy_cli.cli import app
 from vacancy_cli.errors import OptionError, ScenarioError
-from vacancy_cli.load import LoadOptions
+from vacancy_cli.load_options import LoadOptions
 from vacancy_cli.pods import PodsResult, run_pods
 from vacancy_cli.scenario import load_scenario
 from vacancy_cli.simulate import run_scenario

@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from vacancy_cli.cli import app
 from vacancy_cli.errors import OptionError, ServerError
 from vacancy_cli.explore import explore_scenario
-from vacancy_cli.load import LoadOptions, run_load
+from vacancy_cli.load import run_load
+from vacancy_cli.load_options import LoadOptions
 from vacancy_cli.scenario import load_scenario
 from vacancy_cli.scheduler import RequestSpec, Scheduler
 from vacancy_cli.simulate import run_scenario

@@ -23,7 +23,7 @@ from vacancy_cli.strategies import STRATEGY_HELP
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from vacancy_cli.load import LoadOptions
+    from vacancy_cli.load_options import LoadOptions
     from vacancy_cli.render_progress import LazyProgress
     from vacancy_cli.trace import Simulation
 
@@ -538,7 +538,8 @@ def reserve(
 
       vacancy reserve --strategy all --latency 1ms --stock 800
     """
-    from vacancy_cli.load import options_from_text, parse_latency, reserve_to_dict, run_reserve
+    from vacancy_cli.load import reserve_to_dict, run_reserve
+    from vacancy_cli.load_options import options_from_text, parse_latency
 
     path = _export_path(export)
     _servers(redis_url, postgres_url)

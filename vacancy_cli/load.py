@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Coroutine, Sequence
@@ -36,18 +35,13 @@ from vacancy_cli import trace
 from vacancy_cli.checker import check_totals, lost_tickets
 from vacancy_cli.clock import Clock, MonotonicClock
 from vacancy_cli.errors import OptionError
-from vacancy_cli.strategies import (
-    ALL_STRATEGIES,
-    Guard,
-    StockManager,
-    ThreadLock,
-    parse_strategy,
-)
+from vacancy_cli.live_hooks import LiveHooks
+from vacancy_cli.load_options import ALL, LoadOptions, at_least, parse_sweep
+from vacancy_cli.strategies import EventLoopBlocked, StockManager, every_strategy, parse_strategy
 from vacancy_cli.trace import Violation
 
 OnProgress = Callable[[int, int], None]  # told (requests finished, requests in all)
 
-ALL = "all"  # --strategy all: the same load under every strategy
 PERCENTILES = (50, 95, 99)
 ADR_P95_LIMIT_S = 0.005  # "Lock Wait Time: < 5ms (P95)"
 ADR_CACHE_SAVING = 0.70  # "Read-heavy workload: 70% reduction in lock acquisitions"
@@ -55,238 +49,6 @@ ADR_CACHE_SAVING = 0.70  # "Read-heavy workload: 70% reduction in lock acquisiti
 # request takes milliseconds, so report more often.
 PROGRESS_EVERY = 1024
 PROGRESS_EVERY_SLOW = 64
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    """One load, as ``vacancy reserve`` describes it; ``validate`` says if it can run."""
-
-    stock: int = 1000
-    requests: int = 1000
-    qty: tuple[int, int] = (1, 1)  # drawn uniformly from low..high with ``seed``
-    concurrency: int | None = None  # None: every request at once, as the ADR tested
-    strategy: str = "asyncio-lock"  # or "all": one run per strategy (``run_reserve``)
-    latency_s: float = 0.0
-    reads: float = 0.0  # fraction of requests that are available() reads
-    seed: int = 0
-    # Benchmarks only: yield to the loop at each checkpoint even with no latency
-    # (the contended case without a timer).
-    yield_at_checkpoint: bool = False
-    cache: bool = True  # False: every read takes the lock (the cache claim's baseline)
-
-    @property
-    def workers(self) -> int:
-        return min(self.concurrency or self.requests, self.requests)
-
-    def validate(self) -> LoadOptions:
-        """Raise OptionError naming the first bad option; return self if all are fine."""
-        _at_least("--stock", self.stock, 0)
-        _at_least("--requests", self.requests, 1)
-        if self.concurrency is not None:
-            _at_least("--concurrency", self.concurrency, 1)
-        low, high = self.qty
-        if low < 1 or high < low:
-            raise OptionError(f"--qty {low}-{high}: expected N or LOW-HIGH with 1 <= LOW <= HIGH")
-        if not 0.0 <= self.reads <= 1.0:
-            raise OptionError(f"--reads {self.reads:g}: expected a fraction from 0 to 1")
-        if self.latency_s < 0:
-            raise OptionError(f"--latency {self.latency_s:g}s: must not be negative")
-        _at_least("--seed", self.seed, 0)
-        if self.strategy != ALL:
-            parse_strategy(self.strategy)
-        return self
-
-
-def _at_least(option: str, value: int, low: int) -> None:
-    if value < low:
-        raise OptionError(f"{option} {value}: expected a whole number >= {low}")
-
-
-# -- parsing what users type -----------------------------------------------------
-
-
-def parse_count(option: str, text: str, low: int = 0) -> int:
-    """A whole number typed for ``option``; one clear line if it is not one."""
-    value = text.strip().replace("_", "").replace(",", "")
-    if not re.fullmatch(r"[+-]?\d+", value):
-        raise OptionError(f"{option} {text!r}: expected a whole number >= {low}")
-    number = int(value)
-    _at_least(option, number, low)
-    return number
-
-
-def parse_qty(text: str) -> tuple[int, int]:
-    """``2`` or ``1-3``: a fixed quantity, or a range drawn per request."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
-    if match is None:
-        raise OptionError(f"--qty {text!r}: expected N or LOW-HIGH, as in 2 or 1-3")
-    low = int(match[1])
-    high = int(match[2]) if match[2] is not None else low
-    if low < 1 or high < low:
-        raise OptionError(f"--qty {text!r}: expected N or LOW-HIGH with 1 <= LOW <= HIGH")
-    return low, high
-
-
-_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6}
-
-
-def parse_latency(text: str) -> float:
-    """``1ms``, ``0.5ms``, ``250us``, ``2s`` or ``0``, in seconds.
-
-    A bare number other than 0 is refused: ``--latency 1`` meant as 1 ms would
-    otherwise serialize a thousand one-second sleeps behind the lock.
-    """
-    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|ms|us|µs)?\s*", text)
-    if match is None or (match[2] is None and float(match[1]) != 0):
-        raise OptionError(f"--latency {text!r}: expected a duration such as 1ms, 0.5ms, 2s or 0")
-    return float(match[1]) * _UNITS[match[2] or "s"]
-
-
-def parse_reads(text: str) -> float:
-    try:
-        fraction = float(text)
-    except ValueError:
-        fraction = -1.0
-    if not 0.0 <= fraction <= 1.0:
-        raise OptionError(f"--reads {text!r}: expected a fraction from 0 to 1, as in 0.9")
-    return fraction
-
-
-def parse_sweep(text: str) -> tuple[int, ...]:
-    """``10,100,1000``: the concurrency levels of a sweep, in the order given."""
-    parts = [part for part in text.replace(" ", "").split(",") if part]
-    if not parts or not all(part.isdigit() and int(part) >= 1 for part in parts):
-        raise OptionError(f"--sweep {text!r}: expected concurrency levels >= 1, as in 10,100,1000")
-    return tuple(int(part) for part in parts)
-
-
-def options_from_text(
-    *,
-    stock: str = "1000",
-    requests: str = "1000",
-    qty: str = "1",
-    concurrency: str | None = None,
-    strategy: str = "asyncio-lock",
-    latency: str = "0",
-    reads: str = "0",
-    seed: str = "0",
-) -> LoadOptions:
-    """The options as typed on the command line, checked; the first bad one raises."""
-    return LoadOptions(
-        stock=parse_count("--stock", stock),
-        requests=parse_count("--requests", requests, 1),
-        qty=parse_qty(qty),
-        concurrency=None if concurrency is None else parse_count("--concurrency", concurrency, 1),
-        strategy=ALL if strategy.strip() == ALL else parse_strategy(strategy).name,
-        latency_s=parse_latency(latency),
-        reads=parse_reads(reads),
-        seed=parse_count("--seed", seed),
-    ).validate()
-
-
-# -- the live Hooks ----------------------------------------------------------------
-
-
-class LiveHooks:
-    """The Hooks of a live run: real awaits, timed lock waits, counted cache hits."""
-
-    def __init__(self, capacity: int, latency_s: float, yields: bool) -> None:
-        self.waits = array("d", bytes(8 * capacity))  # the timed waits, in seconds
-        self.timed = 0  # how many of ``waits`` are filled
-        self.acquisitions = 0
-        self.queued = 0  # acquisitions under way that may block
-        self.cache_hits = 0
-        self.oldest_hit_ms: int | None = None
-        self.latency_s = latency_s
-        self.yields = yields or latency_s > 0
-        self._hold: _TimedHold | None = None
-
-    def record(self, action: str, seen: int | None = None, value: int | None = None) -> None:
-        if action == trace.CACHE_HIT:  # value: the cached value's age in ms
-            self.cache_hits += 1
-            if value is not None and (self.oldest_hit_ms is None or value > self.oldest_hit_ms):
-                self.oldest_hit_ms = value
-
-    async def checkpoint(self) -> None:
-        if self.yields:
-            await asyncio.sleep(self.latency_s)
-
-    def hold(self, guard: Guard) -> _TimedHold:
-        held = self._hold
-        if held is None or held.guard is not guard:
-            held = self._hold = _TimedHold(self, guard)
-        return held
-
-    def hold_thread(self, lock: ThreadLock) -> _ThreadHold:
-        return _ThreadHold(self, lock)
-
-    async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
-        """A wait on the event-sourced writer, timed like a lock wait: the queue's cost."""
-        start = perf_counter()
-        result = await answer
-        self.waits[self.timed] = perf_counter() - start
-        self.timed += 1
-        self.acquisitions += 1
-        return result
-
-
-class EventLoopBlocked(Exception):
-    """A request would have blocked the loop's thread on a held threading.Lock."""
-
-
-class _ThreadHold:
-    """``with hooks.hold_thread(lock)``: a real threading.Lock, never blocking the loop.
-
-    Blocking ``acquire()`` while another request holds the lock across an
-    await would hang the loop for good (the holder can only release it when
-    the loop runs again); the run stops there and reports it instead.
-    """
-
-    __slots__ = ("hooks", "lock")
-
-    def __init__(self, hooks: LiveHooks, lock: ThreadLock) -> None:
-        self.hooks = hooks
-        self.lock = lock
-
-    def __enter__(self) -> None:
-        if not self.lock.acquire(blocking=False):
-            raise EventLoopBlocked()
-        self.hooks.acquisitions += 1
-
-    def __exit__(self, *exc: object) -> None:
-        self.lock.release()
-
-
-class _TimedHold:
-    """``async with hooks.hold(guard)``: the real guard, its waits timed.
-
-    A class, not ``@asynccontextmanager``: it is entered once per request, and
-    one instance serves every request (no per-request state lives in it).
-    """
-
-    __slots__ = ("hooks", "guard")
-
-    def __init__(self, hooks: LiveHooks, guard: Guard) -> None:
-        self.hooks = hooks
-        self.guard = guard
-
-    async def __aenter__(self) -> None:
-        hooks = self.hooks
-        if not self.guard.locked() and not hooks.queued:
-            await self.guard.acquire()  # the fast path: cannot block, so waits 0
-        else:
-            hooks.queued += 1
-            start = perf_counter()
-            try:
-                await self.guard.acquire()
-            finally:
-                hooks.queued -= 1
-            hooks.waits[hooks.timed] = perf_counter() - start
-            hooks.timed += 1
-        hooks.acquisitions += 1
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.guard.release()
 
 
 # -- results -------------------------------------------------------------------------
@@ -561,7 +323,7 @@ def run_sweep(
     """The same load at each concurrency level: how lock wait grows with load."""
     options.validate()
     for level in levels:
-        _at_least("--sweep", level, 1)
+        at_least("--sweep", level, 1)
     runs = []
     for done_before, level in enumerate(levels):
         offset = done_before * options.requests
@@ -583,7 +345,7 @@ def run_reserve(
             raise OptionError("--sweep runs one strategy: choose one instead of 'all'")
         return run_sweep(options, parse_sweep(sweep), on_progress)
     if options.strategy == ALL:
-        return run_comparison(options, ALL_STRATEGIES, on_progress)
+        return run_comparison(options, every_strategy(), on_progress)
     return run_load(options, on_progress)
 
 

@@ -30,7 +30,9 @@ from typing import Any
 from vacancy_cli.checker import check_totals, lost_tickets
 from vacancy_cli.clock import MonotonicClock
 from vacancy_cli.errors import OptionError
-from vacancy_cli.load import LiveHooks, LoadOptions, run_load_async
+from vacancy_cli.live_hooks import LiveHooks
+from vacancy_cli.load import run_load_async
+from vacancy_cli.load_options import LoadOptions
 from vacancy_cli.sqlite_store import VARIANTS
 from vacancy_cli.strategies import SQLITE_SUMMARIES, parse_strategy
 from vacancy_cli.trace import Violation

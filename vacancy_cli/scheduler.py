@@ -55,7 +55,7 @@ from enum import Enum
 
 from vacancy_cli import trace
 from vacancy_cli.clock import VirtualClock
-from vacancy_cli.strategies import Guard, StockManager, Strategy, ThreadLock
+from vacancy_cli.strategies import EventLoopBlocked, Guard, StockManager, Strategy, ThreadLock
 
 # Real seconds a step may take before we call the scheduler stuck. A settled
 # step takes microseconds; this only turns a bug into an error instead of a hang.
@@ -64,10 +64,6 @@ STUCK_AFTER_S = 10.0
 
 class SchedulerStuck(RuntimeError):
     """A step never settled: a bug in the scheduler or a strategy."""
-
-
-class EventLoopBlocked(Exception):
-    """A request would have blocked the event loop's thread: the run is frozen."""
 
 
 class State(Enum):

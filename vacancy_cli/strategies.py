@@ -32,6 +32,16 @@ CACHE_TTL_S = 1.0  # the ADR's read cache: "slightly stale data (max 1s old)"
 DEFAULT_PERMITS = 2
 
 Guard = asyncio.Lock | asyncio.Semaphore
+
+
+class EventLoopBlocked(Exception):
+    """A request would have blocked the loop's thread on a held threading.Lock.
+
+    Raised by a runner's ``hold_thread`` instead of making that call: the run is
+    frozen, and says so, rather than hanging.
+    """
+
+
 ThreadLock = threading.Lock
 
 
