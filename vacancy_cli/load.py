@@ -9,12 +9,7 @@ Concurrency is a pool of workers, each taking the next request in turn: at most
 ``concurrency`` requests are in flight, and a million requests cost a million
 coroutine calls, not a million tasks.
 
-Lock wait is the time an acquisition spent queued. An acquisition that cannot
-block (the guard is free and nobody is queued for it: ``asyncio.Lock`` and
-``asyncio.Semaphore`` then take their fast path without suspending) counts as
-a wait of exactly 0 and reads no clock; every other one is timed with
-``perf_counter`` into a preallocated array. That keeps the ADR's uncontended
-case as cheap as the bare lock, and the percentiles exact.
+Lock waits are timed by the live hooks (``live_hooks.py``).
 
 After every load the totals checker judges the run: a strategy that claims
 safety and loses or oversells is a bug; ``none`` doing so is the lesson.
@@ -38,7 +33,7 @@ from vacancy_cli.errors import OptionError
 from vacancy_cli.live_hooks import LiveHooks
 from vacancy_cli.load_options import ALL, LoadOptions, at_least, parse_sweep
 from vacancy_cli.strategies import EventLoopBlocked, StockManager, every_strategy, parse_strategy
-from vacancy_cli.trace import Violation
+from vacancy_cli.trace import Violation, violation_to_dict
 
 OnProgress = Callable[[int, int], None]  # told (requests finished, requests in all)
 
@@ -528,7 +523,7 @@ def load_to_dict(result: LoadResult) -> dict[str, Any]:
         "success_rate": result.success_rate,
         "verdict": result.verdict,
         "bug": result.is_bug,
-        "violations": [{"kind": v.kind, "message": v.message} for v in result.violations],
+        "violations": [violation_to_dict(v) for v in result.violations],
         "lock_acquisitions": result.lock_acquisitions,
         "cache_hits": result.cache_hits,
         "cache_oldest_ms": result.cache_oldest_ms,

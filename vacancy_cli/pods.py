@@ -35,7 +35,7 @@ from vacancy_cli.load import run_load_async
 from vacancy_cli.load_options import LoadOptions
 from vacancy_cli.sqlite_store import VARIANTS
 from vacancy_cli.strategies import SQLITE_SUMMARIES, parse_strategy
-from vacancy_cli.trace import Violation
+from vacancy_cli.trace import Violation, violation_to_dict
 
 START_TIMEOUT_S = 60.0  # pods that are not ready by then are reported, not waited for
 
@@ -243,8 +243,5 @@ def pods_to_dict(result: PodsResult) -> dict[str, Any]:
         "oversold": result.oversold,
         "elapsed_s": result.elapsed_s,
         "bug": result.is_bug,
-        "violations": [
-            {"kind": v.kind, "steps": list(v.steps), "message": v.message}
-            for v in result.violations
-        ],
+        "violations": [violation_to_dict(v) for v in result.violations],
     }

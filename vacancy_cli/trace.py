@@ -195,6 +195,10 @@ def _step_to_dict(step: Step) -> dict[str, Any]:
     }
 
 
+def violation_to_dict(violation: Violation) -> dict[str, Any]:
+    return {"kind": violation.kind, "steps": list(violation.steps), "message": violation.message}
+
+
 def run_to_dict(run: Run) -> dict[str, Any]:
     return {
         "strategy": run.strategy,
@@ -211,9 +215,7 @@ def run_to_dict(run: Run) -> dict[str, Any]:
             for r in run.requests
         ],
         "steps": [_step_to_dict(s) for s in run.steps],
-        "violations": [
-            {"kind": v.kind, "steps": list(v.steps), "message": v.message} for v in run.violations
-        ],
+        "violations": [violation_to_dict(v) for v in run.violations],
         "audit_log": list(run.audit_log),
     }
 
