@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import pytest
 
 from vacancy_cli.clock import VirtualClock
 from vacancy_cli.errors import OptionError
+from vacancy_cli.live_hooks import LiveHooks
 from vacancy_cli.load import (
     Bin,
     LoadResult,
@@ -158,6 +160,26 @@ async def test_cache_hits_report_the_oldest_value_served() -> None:
 
 
 # -- lock wait under contention ----------------------------------------------------------
+
+
+async def test_a_free_lock_is_taken_as_is_and_a_held_one_is_timed() -> None:
+    """The fast path is the ADR's own ``async with lock``; only a wait that can block is timed."""
+    hooks = LiveHooks(capacity=2, latency_s=0, yields=False)
+    lock = asyncio.Lock()
+
+    async def take(hold_for: float) -> None:
+        async with hooks.hold(lock):
+            await asyncio.sleep(hold_for)
+
+    first = asyncio.create_task(take(0.05))
+    await asyncio.sleep(0)  # first now holds the lock
+    free = asyncio.Lock()
+    assert lock.locked() and hooks.hold(free) is free  # free, nobody queued: the lock itself
+    second = asyncio.create_task(take(0))
+    await asyncio.gather(first, second)
+    assert (hooks.untimed, hooks.timed) == (2, 1)  # first and free as is; second timed
+    assert hooks.waits[0] >= 0.04  # second queued while first slept
+    assert hooks.acquisitions == 3
 
 
 def test_a_sweep_shows_waits_appear_with_concurrency() -> None:

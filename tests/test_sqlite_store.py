@@ -124,7 +124,8 @@ def test_a_database_lost_mid_run_is_a_server_error() -> None:
 
 
 def test_all_means_every_strategy_and_the_servers_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vacancy_cli.strategies import ALL_STRATEGIES, strategy_names
+    from vacancy_cli.strategies import strategy_names
+    from vacancy_cli.strategy_names import ALL_STRATEGIES
 
     monkeypatch.delenv("VACANCY_REDIS_URL", raising=False)
     monkeypatch.delenv("VACANCY_POSTGRES_URL", raising=False)

@@ -18,7 +18,7 @@ import typer
 
 from vacancy_cli import __version__
 from vacancy_cli.errors import ServerError, VacancyError
-from vacancy_cli.strategies import STRATEGY_HELP
+from vacancy_cli.strategy_names import STRATEGY_HELP
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -148,9 +148,11 @@ def _predictions(result: Simulation, console: Console) -> dict[str, int]:
 
 def _export_path(export: str | None) -> Path | None:
     """Checked before any work starts: a bad path costs nothing."""
+    if not export:
+        return None
     from vacancy_cli.export import check_export_path
 
-    return _call(lambda: check_export_path(export)) if export else None
+    return _call(lambda: check_export_path(export))
 
 
 def _console(export: Path | None, quiet: bool = False) -> Console:
@@ -165,9 +167,11 @@ def _console(export: Path | None, quiet: bool = False) -> Console:
 
 
 def _save(console: Console, path: Path | None, title: str) -> None:
+    if path is None:
+        return  # nothing to save, and export.py (and its Rich imports) is not needed
     from vacancy_cli.export import RecordingConsole, save
 
-    if path is not None and isinstance(console, RecordingConsole):
+    if isinstance(console, RecordingConsole):
         _call(lambda: save(console, path, title))
 
 

@@ -3,7 +3,8 @@
 Lock wait is the time an acquisition spent queued. An acquisition that cannot
 block (the guard is free and nobody is queued for it: ``asyncio.Lock`` and
 ``asyncio.Semaphore`` then take their fast path without suspending) counts as
-a wait of exactly 0 and reads no clock; every other one is timed with
+a wait of exactly 0, reads no clock, and goes through the guard itself, exactly
+as the ADR's ``async with self.lock`` does; every other one is timed with
 ``perf_counter`` into a preallocated array. That keeps the ADR's uncontended
 case as cheap as the bare lock, and the percentiles exact.
 """
@@ -24,7 +25,7 @@ class LiveHooks:
     def __init__(self, capacity: int, latency_s: float, yields: bool) -> None:
         self.waits = array("d", bytes(8 * capacity))  # the timed waits, in seconds
         self.timed = 0  # how many of ``waits`` are filled
-        self.acquisitions = 0
+        self.untimed = 0  # acquisitions that could not block: waits of exactly 0
         self.queued = 0  # acquisitions under way that may block
         self.cache_hits = 0
         self.oldest_hit_ms: int | None = None
@@ -42,7 +43,16 @@ class LiveHooks:
         if self.yields:
             await asyncio.sleep(self.latency_s)
 
-    def hold(self, guard: Guard) -> _TimedHold:
+    @property
+    def acquisitions(self) -> int:
+        return self.untimed + self.timed
+
+    def hold(self, guard: Guard) -> Guard | _TimedHold:
+        if not guard.locked() and not self.queued:
+            # Free, and nobody queued: ``async with`` acquires it before anything
+            # else can run, without suspending, so the wait is 0 and needs no timing.
+            self.untimed += 1
+            return guard
         held = self._hold
         if held is None or held.guard is not guard:
             held = self._hold = _TimedHold(self, guard)
@@ -57,7 +67,6 @@ class LiveHooks:
         result = await answer
         self.waits[self.timed] = perf_counter() - start
         self.timed += 1
-        self.acquisitions += 1
         return result
 
 
@@ -78,17 +87,17 @@ class _ThreadHold:
     def __enter__(self) -> None:
         if not self.lock.acquire(blocking=False):
             raise EventLoopBlocked()
-        self.hooks.acquisitions += 1
+        self.hooks.untimed += 1
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
 
 
 class _TimedHold:
-    """``async with hooks.hold(guard)``: the real guard, its waits timed.
+    """``async with hooks.hold(guard)`` when the guard may block: the wait, timed.
 
-    A class, not ``@asynccontextmanager``: it is entered once per request, and
-    one instance serves every request (no per-request state lives in it).
+    A class, not ``@asynccontextmanager``: one instance serves every request
+    (no per-request state lives in it).
     """
 
     __slots__ = ("hooks", "guard")
@@ -99,18 +108,14 @@ class _TimedHold:
 
     async def __aenter__(self) -> None:
         hooks = self.hooks
-        if not self.guard.locked() and not hooks.queued:
-            await self.guard.acquire()  # the fast path: cannot block, so waits 0
-        else:
-            hooks.queued += 1
-            start = perf_counter()
-            try:
-                await self.guard.acquire()
-            finally:
-                hooks.queued -= 1
-            hooks.waits[hooks.timed] = perf_counter() - start
-            hooks.timed += 1
-        hooks.acquisitions += 1
+        hooks.queued += 1
+        start = perf_counter()
+        try:
+            await self.guard.acquire()
+        finally:
+            hooks.queued -= 1
+        hooks.waits[hooks.timed] = perf_counter() - start
+        hooks.timed += 1
 
     async def __aexit__(self, *exc: object) -> None:
         self.guard.release()

@@ -375,7 +375,7 @@ class _Run:
 def _result(
     options: LoadOptions, run: _Run, manager: StockManager, hooks: LiveHooks, tally: _Tally
 ) -> LoadResult:
-    zeros = hooks.acquisitions - hooks.timed
+    zeros = hooks.untimed
     timed = sorted(hooks.waits[: hooks.timed])
     final = manager.total
     violations = check_totals(options.stock, final, tally.tickets)

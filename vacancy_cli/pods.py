@@ -34,7 +34,8 @@ from vacancy_cli.live_hooks import LiveHooks
 from vacancy_cli.load import run_load_async
 from vacancy_cli.load_options import LoadOptions
 from vacancy_cli.sqlite_store import VARIANTS
-from vacancy_cli.strategies import SQLITE_SUMMARIES, parse_strategy
+from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.strategy_names import SQLITE_SUMMARIES
 from vacancy_cli.trace import Violation, violation_to_dict
 
 START_TIMEOUT_S = 60.0  # pods that are not ready by then are reported, not waited for

@@ -9,18 +9,10 @@ the work is done.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class LazyProgress:
@@ -36,6 +28,18 @@ class LazyProgress:
         if not self._enabled or time.monotonic() - self._started < self._delay_s:
             return
         if self._progress is None:
+            # Imported only now: a run too short to show progress need not load it.
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                ProgressColumn,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             columns: list[ProgressColumn] = [TextColumn("{task.description}")]
             if total is None:
                 columns = [SpinnerColumn(), *columns, TextColumn("{task.completed:,}")]

@@ -27,6 +27,12 @@ from typing import Any, Protocol, runtime_checkable
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
 from vacancy_cli.errors import OptionError
+from vacancy_cli.strategy_names import (
+    ALL_STRATEGIES,
+    SERVER_SUMMARIES,
+    SQLITE_SUMMARIES,
+    STRATEGY_HELP,
+)
 
 CACHE_TTL_S = 1.0  # the ADR's read cache: "slightly stale data (max 1s old)"
 DEFAULT_PERMITS = 2
@@ -312,37 +318,6 @@ def _semaphore(permits: int) -> Callable[[int, Hooks, Clock], StockManager]:
         return GuardedStockManager(stock, hooks, clock, asyncio.Semaphore(permits))
 
     return build
-
-
-STRATEGY_HELP = (
-    "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock, "
-    "sqlite-naive, sqlite-locked, sqlite-conditional, event-sourced, all; with a server: "
-    "redis-lua, redis-naive, postgres-conditional, postgres-naive"
-)
-SQLITE_SUMMARIES = {
-    "sqlite-naive": ("SQLite: SELECT, await, UPDATE", False),
-    "sqlite-locked": ("SQLite, with an asyncio.Lock per pod around it", True),
-    "sqlite-conditional": ("SQLite: UPDATE ... WHERE qty >= ?", True),
-}
-# On real servers, given --redis-url or --postgres-url (not part of `all`).
-SERVER_SUMMARIES = {
-    "redis-lua": ("Redis: the ADR's Lua script", True, "redis_store"),
-    "redis-naive": ("Redis: GET, await, SET", False, "redis_store"),
-    "postgres-conditional": ("PostgreSQL: UPDATE ... WHERE qty >= $1", True, "postgres_store"),
-    "postgres-naive": ("PostgreSQL: SELECT, await, UPDATE", False, "postgres_store"),
-}
-# Every strategy once, for comparisons: `--strategy all`.
-ALL_STRATEGIES = (
-    "none",
-    "asyncio-lock",
-    "semaphore:2",
-    "semaphore:1",
-    "threading-lock",
-    "sqlite-naive",
-    "sqlite-locked",
-    "sqlite-conditional",
-    "event-sourced",
-)
 
 
 def strategy_names(texts: list[str] | tuple[str, ...]) -> list[str]:
