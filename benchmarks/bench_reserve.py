@@ -8,6 +8,9 @@ The issue's targets, each against baselines measured in the same run:
    while holding it: the contended case), against baselines that also yield there.
 3. The ADR's validation as a whole CLI process (`vacancy reserve`, 1000
    requests) within 1.5 x the time of `python -c "import typer, rich"`.
+   Two floors are measured with it: the imports any such command needs
+   (asyncio and Rich's table too) printing one empty table, and that plus the
+   1000 tasks; no `vacancy reserve` can be faster than those.
 
 Two bare baselines, both driven exactly like `vacancy reserve` drives its
 requests (a pool of worker tasks, each taking the next request in turn):
@@ -208,6 +211,29 @@ app()
 """
 
 
+# The least any `vacancy reserve` can do, as the issue asks for it: import Typer,
+# asyncio and Rich's console and table, run 1000 requests as 1000 tasks (all at
+# once, as the ADR tested) and print one table. Nothing of vacancy's own.
+_FLOOR_IMPORTS = """
+import typer, rich, asyncio
+from rich.console import Console
+from rich.table import Table
+Console().print(Table("requests", "granted"))
+"""
+_FLOOR_TASKS = (
+    _FLOOR_IMPORTS
+    + """
+async def request():
+    pass
+async def load():
+    async with asyncio.TaskGroup() as group:
+        for _ in range(1000):
+            group.create_task(request())
+asyncio.run(load())
+"""
+)
+
+
 def process_time(args: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, env=env)
@@ -219,6 +245,8 @@ def cli_figures(label: str, rounds: int, env: dict[str, str], floor: Path) -> No
     commands = {
         'python -c "import typer, rich"': [sys.executable, "-c", "import typer, rich"],
         "a do-nothing Typer command": [sys.executable, str(floor), "reserve"],
+        "floor: + asyncio, a Rich table": [sys.executable, "-c", _FLOOR_IMPORTS],
+        "floor: + 1000 tasks": [sys.executable, "-c", _FLOOR_TASKS],
         "vacancy --version": [vacancy_cmd, "--version"],
         "vacancy reserve": [vacancy_cmd, "reserve"],
     }

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from vacancy_cli import load
 from vacancy_cli.cli import app
+from vacancy_cli.errors import ServerError
 from vacancy_cli.strategies import Strategy, UnlockedStockManager, every_strategy
 
 runner = CliRunner()
@@ -107,6 +108,27 @@ def test_a_strategy_that_claims_safety_and_loses_updates_exits_1(
     assert "+49 tickets unaccounted for" in out
     code, doc = invoke_json("--latency", "1ms", "--requests", "50", "--stock", "50")
     assert code == 1 and doc["bug"] is True and doc["lost_updates"] == 49
+
+
+def test_a_store_lost_mid_load_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request in flight fails alike; the user sees the cause once, not a group of 100."""
+
+    class LostAfter(UnlockedStockManager):
+        calls = 0
+
+        async def reserve(self, qty: int) -> tuple[bool, int]:
+            self.calls += 1
+            if self.calls > 150:  # mid-load: 100 in flight when the server goes
+                raise ServerError("the redis server stopped answering: connection refused")
+            return await super().reserve(qty)
+
+    def lost(name: str) -> Strategy:
+        return Strategy("redis-lua", "a server that goes away", True, LostAfter)
+
+    monkeypatch.setattr(load, "parse_strategy", lost)
+    code, out, err = invoke("--latency", "1ms", "--concurrency", "100")
+    assert code == 1 and out == ""
+    assert err == "vacancy: error: the redis server stopped answering: connection refused\n"
 
 
 def test_a_frozen_event_loop_is_reported_not_hung() -> None:

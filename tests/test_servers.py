@@ -73,6 +73,16 @@ def test_the_load_test_on_a_real_server(naive: str, safe: str) -> None:
     assert racy.lost_updates > 0  # 20 in flight each read before the first write lands
 
 
+@pytest.mark.parametrize(("naive", "safe"), CASES)
+def test_more_requests_at_once_than_the_server_takes_clients_wait_for_the_pool(
+    naive: str, safe: str
+) -> None:
+    """PostgreSQL refuses clients beyond max_connections (100 by default): the pool queues them."""
+    result = run_load(LoadOptions(stock=300, requests=300, strategy=safe))  # all 300 at once
+    assert result.options.workers == 300
+    assert (result.granted, result.final_stock, result.violations) == (300, 0, ())
+
+
 @needs_postgres
 @needs_redis
 def test_two_pods_share_the_server() -> None:

@@ -296,15 +296,24 @@ async def _drive(workers: list[Coroutine[Any, Any, None]]) -> bool:
 
     A task group, so that the first worker to fail stops the others: a frozen
     loop runs nothing more, and a bug is not hidden behind the rest of the load.
+    Any other failure is raised as itself, not as the group: a lost server fails
+    every request in flight alike, and the command reports it in one line.
     """
-    frozen = False
     try:
         async with asyncio.TaskGroup() as group:
             for worker in workers:
                 group.create_task(worker)
-    except* EventLoopBlocked:
-        frozen = True
-    return frozen
+    except BaseExceptionGroup as failures:
+        _, others = failures.split(EventLoopBlocked)
+        if others is not None:
+            raise _first(others) from None
+        return True
+    return False
+
+
+def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = failures.exceptions[0]
+    return _first(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 def run_load(options: LoadOptions, on_progress: OnProgress | None = None) -> LoadResult:

@@ -8,13 +8,14 @@
 
 Through psycopg 3, whose synchronous side sets the stock up and reads it
 between steps, and whose asynchronous side serves the requests, each on a
-connection of its own. The server comes from ``--postgres-url`` (or
+connection of its own, at most ``POOL_SIZE`` at once. The server comes from ``--postgres-url`` (or
 ``VACANCY_POSTGRES_URL``). Each manager owns a row of its own in a shared
 ``vacancy_stock`` table, so runs never see each other.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -27,6 +28,10 @@ from vacancy_cli.errors import OptionError, ServerError
 from vacancy_cli.strategies import Hooks, StockManager
 
 URL_VARIABLE = "VACANCY_POSTGRES_URL"
+# Connections a manager holds at once, as a service's pool would: PostgreSQL
+# refuses clients beyond max_connections (100 by default), and `vacancy reserve`
+# sends 1000 requests at once; the rest wait for a free slot.
+POOL_SIZE = 50
 _TABLE = "CREATE TABLE IF NOT EXISTS vacancy_stock (id TEXT PRIMARY KEY, qty INTEGER NOT NULL)"
 
 
@@ -63,6 +68,7 @@ class PostgresStockManager(StockManager):
             self._sync.execute(_TABLE)
             self._sync.execute("INSERT INTO vacancy_stock VALUES (%s, %s)", (self.row, stock))
         self.attach(stock, hooks, clock)
+        self._pool = asyncio.Semaphore(POOL_SIZE)
 
     @property
     def total(self) -> int:
@@ -78,11 +84,13 @@ class PostgresStockManager(StockManager):
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
-        """A connection of this request's own; a lost server becomes one clear error."""
+        """A connection of this request's own (once one of the pool's slots is free);
+        a lost server becomes one clear error."""
         psycopg = _psycopg()
         try:
-            async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as db:
-                yield db
+            async with self._pool:
+                async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as db:
+                    yield db
         except psycopg.OperationalError as exc:
             raise ServerError(f"the postgres server stopped answering: {_one_line(exc)}") from None
 

@@ -7,12 +7,14 @@
 
 The server comes from ``--redis-url`` (or ``VACANCY_REDIS_URL``). Each manager
 keeps its stock under a key of its own, so runs never see each other; each
-request talks over a connection of its own. The initial ``SET`` and ``total``
-(read between steps) use the synchronous client: they run outside any request.
+request talks over a connection of its own, at most ``POOL_SIZE`` at once. The
+initial ``SET`` and ``total`` (read between steps) use the synchronous client:
+they run outside any request.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -25,6 +27,9 @@ from vacancy_cli.errors import OptionError, ServerError
 from vacancy_cli.strategies import Hooks, StockManager
 
 URL_VARIABLE = "VACANCY_REDIS_URL"
+# Connections a manager holds at once, as a service's pool would: a load of
+# 10,000 requests at once would otherwise open 10,000 sockets; the rest wait.
+POOL_SIZE = 50
 
 # The ADR's script, as printed there (with the stock's key and the quantity as
 # arguments); it returns the stock left, or -1 when there was not enough.
@@ -70,6 +75,7 @@ class RedisStockManager(StockManager):
         if self._owns_key:
             self._sync.set(self.key, stock)
         self.attach(stock, hooks, clock)
+        self._pool = asyncio.Semaphore(POOL_SIZE)
 
     @property
     def total(self) -> int:
@@ -86,17 +92,19 @@ class RedisStockManager(StockManager):
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
-        """A connection of this request's own; a lost server becomes one clear error."""
+        """A connection of this request's own (once one of the pool's slots is free);
+        a lost server becomes one clear error."""
         redis = _redis()
-        client = redis.asyncio.Redis.from_url(self.url, single_connection_client=True)
-        try:
-            yield client
-        except (redis.exceptions.RedisError, OSError) as exc:
-            raise ServerError(
-                f"the redis server at {self.url} stopped answering: {_one_line(exc)}"
-            ) from None
-        finally:
-            await client.aclose()
+        async with self._pool:
+            client = redis.asyncio.Redis.from_url(self.url, single_connection_client=True)
+            try:
+                yield client
+            except (redis.exceptions.RedisError, OSError) as exc:
+                raise ServerError(
+                    f"the redis server at {self.url} stopped answering: {_one_line(exc)}"
+                ) from None
+            finally:
+                await client.aclose()
 
     async def available(self) -> int:
         cached = self._cached()
