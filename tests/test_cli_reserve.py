@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -213,3 +218,40 @@ def test_a_bad_option_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:
     assert out == ""
     assert err.startswith("vacancy: error: ") and err.count("\n") == 1
     assert "Traceback" not in err
+
+
+def reserve_on_a_terminal(*args: str) -> tuple[int, str, str]:
+    """Run ``vacancy reserve`` with stderr on a pseudo-terminal; return status, stdout, stderr."""
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80", "TERM": "xterm-256color"}
+    command = [sys.executable, "-m", "vacancy_cli", "reserve", *args]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=secondary, env=env)
+    os.close(secondary)
+    seen = b""
+    try:
+        while chunk := os.read(primary, 4096):
+            seen += chunk
+    except OSError:  # the terminal closed: the process is done with it
+        pass
+    finally:
+        os.close(primary)
+    out, _ = process.communicate(timeout=60)
+    return process.returncode, out.decode(), seen.decode("utf-8", "replace")
+
+
+# 800 requests one at a time, each sleeping 1 ms: at least 0.8 s, past the bar's 0.5 s delay.
+LONG_RUN = ("--latency", "1ms", "--concurrency", "1", "--requests", "800", "--stock", "800")
+
+
+def test_a_long_run_shows_a_progress_bar_on_stderr_that_is_gone_when_done() -> None:
+    code, out, err = reserve_on_a_terminal(*LONG_RUN)
+    assert code == 0 and "Final stock" in out  # the result on stdout, whole
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err)
+    assert "reserving" in plain and "800/800" in plain
+    assert err.endswith("\x1b[1A\x1b[2K")  # transient: the bar's line is erased at the end
+
+
+def test_no_progress_bar_with_json_even_on_a_terminal() -> None:
+    code, out, err = reserve_on_a_terminal(*LONG_RUN, "--json")
+    assert code == 0 and json.loads(out)["granted"] == 800
+    assert err == ""
