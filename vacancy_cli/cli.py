@@ -542,8 +542,9 @@ def reserve(
 
       vacancy reserve --strategy all --latency 1ms --stock 800
     """
-    from vacancy_cli.load import reserve_to_dict, run_reserve
+    from vacancy_cli.load import run_reserve
     from vacancy_cli.load_options import options_from_text, parse_latency
+    from vacancy_cli.load_result import reserve_to_dict
 
     path = _export_path(export)
     _servers(redis_url, postgres_url)

@@ -11,7 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from vacancy_cli.load import Comparison, LoadResult, LockWait, Sweep, adr_claims
+from vacancy_cli.load_result import Comparison, LoadResult, LockWait, Sweep, adr_claims
 from vacancy_cli.strategies import parse_strategy
 
 if TYPE_CHECKING:
