@@ -210,6 +210,11 @@ def test_help_teaches_with_examples() -> None:
         ("--sweep", "10,,x"),
         ("--sweep", "10,100", "--concurrency", "5"),
         ("--sweep", "10,100", "--strategy", "all"),
+        # Too large: memory a typo would exhaust, or a store would overflow.
+        ("--requests", "99999999999999999999"),
+        ("--requests", "2000000"),  # all at once: a task each
+        ("--stock", "9007199254740992", "--strategy", "sqlite-locked"),
+        ("--qty", "1-99999999999999999999"),
     ],
 )
 def test_a_bad_option_is_one_line_and_exit_2(args: tuple[str, ...]) -> None:

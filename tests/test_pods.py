@@ -81,6 +81,8 @@ def test_pods_from_the_command_line() -> None:
     ]
     bad = runner.invoke(app, ["explore", "pods", "--pods", "0"])
     assert bad.exit_code == 2 and "--pods must be at least 1" in bad.stderr
+    idle = runner.invoke(app, ["simulate", "lost-update", "--pods", "1000000000"])
+    assert idle.exit_code == 2 and "--pods 1000000000: more pods than requests (2)" in idle.stderr
 
 
 # -- reserve --pods: real processes on one SQLite file ------------------------------

@@ -130,6 +130,14 @@ BAD_FILES = [
         "stock = 10\nstep_ms = -5\n[[requests]]\nid = 'A'\n",
         "key 'step_ms' must be a whole number >= 0",
     ),
+    (
+        "stock = 9007199254740992\n[[requests]]\nid = 'A'\n",
+        "key 'stock' must be a whole number <= 9007199254740991",
+    ),
+    (
+        "stock = 10\npods = 1000000000\n[[requests]]\nid = 'A'\n",
+        r"key 'pods' must be at most the number of requests \(1\), got 1000000000",
+    ),
 ]
 
 

@@ -83,6 +83,12 @@ def test_more_requests_at_once_than_the_server_takes_clients_wait_for_the_pool(
     assert (result.granted, result.final_stock, result.violations) == (300, 0, ())
 
 
+@pytest.mark.parametrize(("naive", "safe"), CASES)
+def test_a_stock_beyond_32_bits_is_held_exactly(naive: str, safe: str) -> None:
+    result = run_load(LoadOptions(stock=3_000_000_000, requests=10, strategy=safe))
+    assert (result.final_stock, result.violations) == (2_999_999_990, ())
+
+
 @needs_postgres
 @needs_redis
 def test_two_pods_share_the_server() -> None:

@@ -10,9 +10,12 @@ import re
 from dataclasses import dataclass
 
 from vacancy_cli.errors import OptionError
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.strategies import MAX_COUNT, parse_strategy
 
 ALL = "all"  # --strategy all: the same load under every strategy
+# Limits that keep a typo from exhausting memory, or a store from overflowing.
+MAX_REQUESTS = 10_000_000  # the plan and the lock waits take up to 17 bytes a request
+MAX_ALL_AT_ONCE = 1_000_000  # one task per request, about 1 KB each
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,20 @@ class LoadOptions:
     def validate(self) -> LoadOptions:
         """Raise OptionError naming the first bad option; return self if all are fine."""
         at_least("--stock", self.stock, 0)
+        at_most("--stock", self.stock, MAX_COUNT, "what every store holds exactly")
         at_least("--requests", self.requests, 1)
+        at_most("--requests", self.requests, MAX_REQUESTS, "in one run")
         if self.concurrency is not None:
             at_least("--concurrency", self.concurrency, 1)
+        elif self.requests > MAX_ALL_AT_ONCE:
+            raise OptionError(
+                f"--requests {self.requests:,} all at once would start a task for each (about "
+                f"1 KB apiece), at most {MAX_ALL_AT_ONCE:,}: give --concurrency, e.g. 10000"
+            )
         low, high = self.qty
         if low < 1 or high < low:
             raise OptionError(f"--qty {low}-{high}: expected N or LOW-HIGH with 1 <= LOW <= HIGH")
+        at_most("--qty", high, MAX_COUNT, "what every store holds exactly")
         if not 0.0 <= self.reads <= 1.0:
             raise OptionError(f"--reads {self.reads:g}: expected a fraction from 0 to 1")
         if self.latency_s < 0:
@@ -58,6 +69,11 @@ class LoadOptions:
 def at_least(option: str, value: int, low: int) -> None:
     if value < low:
         raise OptionError(f"{option} {value}: expected a whole number >= {low}")
+
+
+def at_most(option: str, value: int, high: int, why: str) -> None:
+    if value > high:
+        raise OptionError(f"{option} {value}: at most {high:,} ({why})")
 
 
 # -- parsing what users type -----------------------------------------------------

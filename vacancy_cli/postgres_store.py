@@ -32,7 +32,7 @@ URL_VARIABLE = "VACANCY_POSTGRES_URL"
 # refuses clients beyond max_connections (100 by default), and `vacancy reserve`
 # sends 1000 requests at once; the rest wait for a free slot.
 POOL_SIZE = 50
-_TABLE = "CREATE TABLE IF NOT EXISTS vacancy_stock (id TEXT PRIMARY KEY, qty INTEGER NOT NULL)"
+_TABLE = "CREATE TABLE IF NOT EXISTS vacancy_stock (id TEXT PRIMARY KEY, qty BIGINT NOT NULL)"
 
 
 def _psycopg() -> Any:

@@ -19,7 +19,7 @@ from vacancy_cli import trace
 from vacancy_cli.errors import OptionError, ScenarioError, ScheduleError
 from vacancy_cli.goal import VIOLATION_CHOICES, Goal
 from vacancy_cli.scheduler import RequestSpec
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.strategies import MAX_COUNT, parse_strategy
 
 OPS = ("reserve", "available")
 TOP_KEYS = (
@@ -60,6 +60,10 @@ class Scenario:
         """The same scenario served by ``pods`` pods (``--pods``)."""
         if pods < 1:
             raise OptionError(f"--pods must be at least 1, got {pods}")
+        if pods > len(self.requests):
+            raise OptionError(
+                f"--pods {pods}: more pods than requests ({len(self.requests)}) in {self.source}"
+            )
         for spec in self.requests:
             if spec.pod is not None and spec.pod >= pods:
                 raise OptionError(
@@ -150,6 +154,8 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
     except ScheduleError as exc:
         raise ScenarioError(f"{source}: key 'schedule': {exc}") from None
     pods = where.whole(data, "pods", minimum=1, default=1)
+    if pods > len(requests):
+        raise where.fail("pods", f"at most the number of requests ({len(requests)})", pods)
     for index, spec in enumerate(requests, start=1):
         if spec.pod is not None and spec.pod >= pods:
             raise ScenarioError(
@@ -261,6 +267,8 @@ class _Where:
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise self.fail(key, f"a whole number >= {minimum}", value)
+        if value > MAX_COUNT:
+            raise self.fail(key, f"a whole number <= {MAX_COUNT} (what every store holds)", value)
         return value
 
     def text(self, data: dict[str, Any], key: str, default: str) -> str:

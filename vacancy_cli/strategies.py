@@ -36,6 +36,9 @@ from vacancy_cli.strategy_names import (
 
 CACHE_TTL_S = 1.0  # the ADR's read cache: "slightly stale data (max 1s old)"
 DEFAULT_PERMITS = 2
+# The largest stock or quantity every store holds exactly: Redis runs the ADR's
+# Lua script on doubles, PostgreSQL and SQLite on 64-bit integers.
+MAX_COUNT = 2**53 - 1
 
 Guard = asyncio.Lock | asyncio.Semaphore
 
