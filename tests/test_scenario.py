@@ -152,6 +152,13 @@ def test_bad_files_name_the_file_and_what_was_expected(
     assert "\n" not in str(caught.value)
 
 
+def test_a_folder_is_not_a_scenario(tmp_path: Path) -> None:
+    folder = tmp_path / "course.toml"
+    folder.mkdir()
+    with pytest.raises(ScenarioError, match="course.toml: a folder, not a scenario file"):
+        load_scenario(str(folder))
+
+
 def test_unknown_scenario_name_lists_the_catalogue() -> None:
     with pytest.raises(ScenarioError, match="unknown scenario 'nope'.*lost-update"):
         load_scenario("nope")

@@ -89,6 +89,16 @@ def test_a_schedule_option_replaces_the_files() -> None:
     assert sim.runs[0].final_stock == 98
 
 
+def test_expectations_hold_for_the_files_own_schedule_and_pods_only() -> None:
+    scenario = load_scenario("lost-update")
+    own = run_scenario(scenario, ["none"], schedule=" ".join(scenario.schedule)).runs[0]
+    assert own.expected_final_stock == 99 and own.meets_expectation
+    serial = run_scenario(scenario, ["none"], schedule="A A B B").runs[0]
+    assert serial.final_stock == 98 and serial.expected_final_stock is None
+    split = run_scenario(scenario, ["none"], pods=2).runs[0]
+    assert split.expected_final_stock is None and split.meets_expectation is None
+
+
 def test_repeated_strategies_run_once() -> None:
     sim = run_scenario(load_scenario("lost-update"), ["semaphore", "semaphore:2"])
     assert [r.strategy for r in sim.runs] == ["semaphore:2"]

@@ -115,6 +115,8 @@ def find_scenario(ref: str) -> Path:
     for candidate in sorted(catalogue_dir().glob("*.toml")):
         if _name_of(candidate) == ref:
             return candidate
+    if path.is_dir():
+        raise ScenarioError(f"{ref}: a folder, not a scenario file")
     if path.suffix == ".toml" or "/" in ref:
         raise ScenarioError(f"{ref}: no such file")
     raise ScenarioError(

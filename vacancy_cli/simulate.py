@@ -6,6 +6,8 @@ This is the function behind ``vacancy simulate``: scenario in, checked
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vacancy_cli import trace
 from vacancy_cli.checker import check
 from vacancy_cli.errors import ScheduleError
@@ -56,9 +58,12 @@ def run_scenario(
     """Replay ``scenario`` under each strategy (default: the file's own list).
 
     ``schedule`` replaces the file's schedule when given. Both are validated
-    before anything runs, so a bad option never produces half a result.
+    before anything runs, so a bad option never produces half a result. The
+    file's ``[expect]`` holds for its own schedule and pods: another schedule
+    or pod count is checked for violations only.
     """
     names = strategy_names(strategies or scenario.strategies)
+    own = (scenario.schedule, scenario.pods)
     if pods is not None:
         scenario = scenario.with_pods(pods)
     order = scenario.schedule
@@ -67,6 +72,8 @@ def run_scenario(
             order = parse_schedule(schedule, scenario.request_ids)
         except ScheduleError as exc:
             raise ScheduleError(f"schedule {schedule!r}: {exc}") from None
+    if (order, scenario.pods) != own:
+        scenario = replace(scenario, expect={})
     return trace.Simulation(
         scenario=scenario.name,
         title=scenario.title,
