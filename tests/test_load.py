@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import resource
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -104,6 +108,26 @@ def test_sqlite_strategies_run_live_against_a_real_database(
     result = run_load(options)
     assert (result.granted, result.final_stock, result.lost_updates) == (20, final, lost)
     assert not result.is_bug
+
+
+def test_a_thousand_requests_at_once_fit_a_1024_file_limit() -> None:
+    """Each SQLite connection holds three files; the pool keeps 1000 at once to 50."""
+
+    def limit_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))
+
+    command = [sys.executable, "-m", "vacancy_cli", "reserve", "-s", "sqlite-naive"]
+    done = subprocess.run(
+        [*command, "--latency", "1ms", "--json"],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_files,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["concurrency"] == 1000 and doc["granted"] == 1000
+    assert doc["lost_updates"] > 0  # the pool's 50 in flight still race
 
 
 # -- the cache claim ---------------------------------------------------------------------

@@ -8,9 +8,9 @@
 
 Through psycopg 3, whose synchronous side sets the stock up and reads it
 between steps, and whose asynchronous side serves the requests, each on a
-connection of its own, at most ``POOL_SIZE`` at once. The server comes from ``--postgres-url`` (or
-``VACANCY_POSTGRES_URL``). Each manager owns a row of its own in a shared
-``vacancy_stock`` table, so runs never see each other.
+connection of its own, at most ``POOL_SIZE`` at once. The server comes from
+``--postgres-url`` (or ``VACANCY_POSTGRES_URL``). Each manager owns a row of
+its own in a shared ``vacancy_stock`` table, so runs never see each other.
 """
 
 from __future__ import annotations
@@ -25,13 +25,9 @@ from typing import Any
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
 from vacancy_cli.errors import OptionError, ServerError
-from vacancy_cli.strategies import Hooks, StockManager
+from vacancy_cli.strategies import POOL_SIZE, Hooks, StockManager
 
 URL_VARIABLE = "VACANCY_POSTGRES_URL"
-# Connections a manager holds at once, as a service's pool would: PostgreSQL
-# refuses clients beyond max_connections (100 by default), and `vacancy reserve`
-# sends 1000 requests at once; the rest wait for a free slot.
-POOL_SIZE = 50
 _TABLE = "CREATE TABLE IF NOT EXISTS vacancy_stock (id TEXT PRIMARY KEY, qty BIGINT NOT NULL)"
 
 

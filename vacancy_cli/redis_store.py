@@ -24,12 +24,9 @@ from typing import Any
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
 from vacancy_cli.errors import OptionError, ServerError
-from vacancy_cli.strategies import Hooks, StockManager
+from vacancy_cli.strategies import POOL_SIZE, Hooks, StockManager
 
 URL_VARIABLE = "VACANCY_REDIS_URL"
-# Connections a manager holds at once, as a service's pool would: a load of
-# 10,000 requests at once would otherwise open 10,000 sockets; the rest wait.
-POOL_SIZE = 50
 
 # The ADR's script, as printed there (with the stock's key and the quantity as
 # arguments); it returns the stock left, or -1 when there was not enough.

@@ -1,6 +1,7 @@
 """ADR alternative 3, a real database: the stock in SQLite (standard library, WAL).
 
-Two variants, both real SQL on real connections (each request opens its own):
+Two variants, both real SQL on real connections (each request opens its own,
+at most ``POOL_SIZE`` at once):
 
 - ``sqlite-naive`` reads the stock with one statement, awaits, and writes it
   back with another. Each statement commits on its own, so the race is the
@@ -28,7 +29,7 @@ from pathlib import Path
 from vacancy_cli import trace
 from vacancy_cli.clock import Clock
 from vacancy_cli.errors import OptionError, ServerError
-from vacancy_cli.strategies import Hooks, StockManager
+from vacancy_cli.strategies import POOL_SIZE, Hooks, StockManager
 
 _SCHEMA = """
 CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL);
@@ -64,6 +65,7 @@ class SqliteStockManager(StockManager):
             raise OptionError(f"cannot make a folder for the SQLite database: {exc}") from None
         self._owns_folder = folder is None
         self.path = self.folder / "stock.db"
+        self._pool = asyncio.Semaphore(POOL_SIZE)
         if self._owns_folder:
             try:
                 with closing(self.connect()) as db:
@@ -83,10 +85,12 @@ class SqliteStockManager(StockManager):
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[sqlite3.Connection]:
-        """A request's own connection; a database that fails mid-run is one clear error."""
+        """A request's own connection (once one of the pool's slots is free); a
+        database that fails mid-run is one clear error."""
         try:
-            with closing(self.connect()) as db:
-                yield db
+            async with self._pool:
+                with closing(self.connect()) as db:
+                    yield db
         except sqlite3.OperationalError as exc:  # locked past the timeout, read-only, gone
             raise ServerError(f"the SQLite database {self.path} failed: {exc}") from None
 

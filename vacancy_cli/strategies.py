@@ -39,6 +39,11 @@ DEFAULT_PERMITS = 2
 # The largest stock or quantity every store holds exactly: Redis runs the ADR's
 # Lua script on doubles, PostgreSQL and SQLite on 64-bit integers.
 MAX_COUNT = 2**53 - 1
+# Connections a database strategy holds at once, as a service's pool would: a
+# load of 1000 requests at once would otherwise open 1000 of them, past
+# PostgreSQL's max_connections (100 by default) and, with SQLite's three files
+# per connection, a 1024-file limit. The other requests wait for a free one.
+POOL_SIZE = 50
 
 Guard = asyncio.Lock | asyncio.Semaphore
 
