@@ -74,6 +74,21 @@ def test_the_database_is_real_and_removed_on_close() -> None:
     assert not database.exists()
 
 
+def test_a_database_that_cannot_be_set_up_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from vacancy_cli.clock import VirtualClock
+    from vacancy_cli.live_hooks import LiveHooks
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    hooks = LiveHooks(1, 0.0, False)
+    with pytest.raises(OverflowError):  # past what SQLite holds: options refuse it first
+        SqliteStockManager(2**64, hooks, VirtualClock())
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_larger_quantities_oversell_through_the_database_too() -> None:
     scenario = Scenario(
         "s",

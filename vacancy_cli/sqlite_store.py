@@ -75,6 +75,9 @@ class SqliteStockManager(StockManager):
             except sqlite3.Error as exc:
                 shutil.rmtree(self.folder, ignore_errors=True)
                 raise OptionError(f"cannot create the SQLite database {self.path}: {exc}") from None
+            except BaseException:  # nothing half-made is left behind, whatever the failure
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise
             super().__init__(stock, hooks, clock)
         else:  # joining: the stock is already there, and not ours to reset
             self.attach(stock, hooks, clock)
