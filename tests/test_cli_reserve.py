@@ -189,6 +189,8 @@ def test_help_teaches_with_examples() -> None:
         "--sweep",
         "--concurrency",
         "Exit status",
+        "'vacancy[redis]'",  # not eaten as Rich markup
+        "'vacancy[postgres]'",
     ):
         assert text in result.stdout
 

@@ -76,7 +76,7 @@ RedisOpt = Annotated[
         metavar="URL",
         envvar="VACANCY_REDIS_URL",
         help="Redis server for the redis-* strategies, e.g. redis://127.0.0.1:6379/0 "
-        "(needs pip install 'vacancy[redis]').",
+        "(needs pip install 'vacancy\\[redis]').",
     ),
 ]
 PostgresOpt = Annotated[
@@ -85,7 +85,7 @@ PostgresOpt = Annotated[
         metavar="URL",
         envvar="VACANCY_POSTGRES_URL",
         help="PostgreSQL server for the postgres-* strategies, e.g. "
-        "postgresql://user@127.0.0.1:5432/db (needs pip install 'vacancy[postgres]').",
+        "postgresql://user@127.0.0.1:5432/db (needs pip install 'vacancy\\[postgres]').",
     ),
 ]
 ExportOpt = Annotated[
