@@ -66,7 +66,7 @@ def test_more_requests_than_stock_are_rejected_not_oversold() -> None:
 def test_none_with_latency_loses_every_update_but_one_deterministically() -> None:
     """All requests start together, so all read before any writes.
 
-    ``gather`` schedules every worker's first step in the same pass of the event
+    The task group schedules every worker's first step in the same pass of the event
     loop, and a timer set in a pass fires no earlier than the next pass: each of
     the 200 requests reads 150 before the first 1 ms sleep ends. Each then
     writes 149 (whatever order the timers fire in), so all 200 are granted.
