@@ -23,6 +23,7 @@ from vacancy_cli.load_options import (
     parse_sweep,
 )
 from vacancy_cli.load_result import Bin, LoadResult, LockWait, adr_claims, load_to_dict
+from vacancy_cli.strategies import GuardedStockManager
 
 # Fields that depend on the machine's speed, not on the run's logic.
 TIMING = {"lock_wait_ms", "histogram", "elapsed_s", "throughput_rps", "adr_claims"}
@@ -45,6 +46,20 @@ def test_the_adrs_validation_grants_1000_of_1000_and_leaves_0() -> None:
     assert result.lock_wait == LockWait(0.0, 0.0, 0.0, 0.0)
     assert result.histogram == (Bin(0.0, 0.0, 1000),)
     assert all(claim.held for claim in adr_claims(result))
+
+
+def test_the_live_run_is_the_simulated_class_not_a_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request goes through the very ``reserve`` that ``vacancy simulate`` steps."""
+    seen: list[type] = []
+    real = GuardedStockManager.reserve
+
+    async def watched(self: GuardedStockManager, qty: int) -> tuple[bool, int]:
+        seen.append(type(self))
+        return await real(self, qty)
+
+    monkeypatch.setattr(GuardedStockManager, "reserve", watched)
+    result = run_load(LoadOptions(requests=50, stock=50, latency_s=0.001))
+    assert seen == [GuardedStockManager] * 50 and result.final_stock == 0
 
 
 def test_semaphore_1_is_as_safe_as_the_lock_under_contention() -> None:
