@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,30 @@ def test_pasted_output_matches_the_program(args: list[str]) -> None:
     result = CliRunner().invoke(app, args, env={"COLUMNS": "80", "NO_COLOR": "1"})
     output = "\n".join(line.rstrip() for line in result.stdout.strip().splitlines())
     assert output in README
+
+
+# `reserve` measures real time, so its pasted output cannot match to the letter;
+# its shape can: the same lines, rows, labels and verdicts, numbers aside.
+RESERVE_BLOCKS = re.findall(r"```text\n\$ (vacancy reserve[^\n]*)\n(.*?)\n```", README, re.S)
+
+
+def shape(text: str) -> list[str]:
+    """Every number becomes #, every bar one block, every run of one character one."""
+    lines = []
+    for line in text.strip("\n").splitlines():
+        line = re.sub(r"\d[\d,.]*", "#", line.rstrip())
+        line = re.sub(r"[█▉▊▋▌▍▎▏]+", "█", line)
+        lines.append(re.sub(r"(.)\1+", r"\1", line))
+    return lines
+
+
+def test_every_reserve_example_is_checked() -> None:
+    assert len(RESERVE_BLOCKS) >= 5
+
+
+@pytest.mark.parametrize(("command", "pasted"), RESERVE_BLOCKS, ids=[c for c, _ in RESERVE_BLOCKS])
+def test_pasted_reserve_output_has_the_programs_shape(command: str, pasted: str) -> None:
+    result = CliRunner().invoke(
+        app, shlex.split(command)[1:], env={"COLUMNS": "80", "NO_COLOR": "1"}
+    )
+    assert shape(result.stdout) == shape(pasted)
