@@ -41,11 +41,17 @@ SERVER_URLS = {"redis": "VACANCY_TEST_REDIS_URL", "postgres": "VACANCY_TEST_POST
 
 @pytest.fixture(autouse=True)
 def _test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the server strategies at the test servers, when .ci/services started them."""
+    """Point the server strategies at the test servers, when .ci/services started them.
+
+    Set through monkeypatch even when there is no server, so that a URL a test's
+    command line writes into the environment (``--redis-url``) is undone after it.
+    """
     for kind, variable in SERVER_URLS.items():
         url = os.environ.get(variable)
-        if url:
-            monkeypatch.setenv(f"VACANCY_{kind.upper()}_URL", url)
+        name = f"VACANCY_{kind.upper()}_URL"
+        monkeypatch.setenv(name, url or "none")
+        if not url:
+            monkeypatch.delenv(name)
 
 
 def missing_servers(strategies: tuple[str, ...] | list[str]) -> str | None:
