@@ -18,10 +18,10 @@ import platform
 import sys
 import time
 
-from vacancy_cli.explore import explore_scenario
-from vacancy_cli.scenario import Scenario
-from vacancy_cli.scheduler import RequestSpec, Scheduler
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.app.explore import explore_scenario
+from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.stock.base import parse_strategy
 
 
 def family(n: int) -> Scenario:

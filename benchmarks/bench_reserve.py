@@ -44,10 +44,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from vacancy_cli.clock import MonotonicClock
-from vacancy_cli.load import run_load
-from vacancy_cli.load_options import LoadOptions
-from vacancy_cli.strategies import Guard, parse_strategy
+from vacancy_cli.live.load import run_load
+from vacancy_cli.live.options import LoadOptions
+from vacancy_cli.model.clock import MonotonicClock
+from vacancy_cli.stock.base import Guard, parse_strategy
 
 CONCURRENCY = 10_000
 
@@ -179,8 +179,8 @@ def load_figures(title: str, requests: int, yields: bool, rounds: int) -> None:
 # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss can report the parent's peak.
 _PEAK = """
 import sys
-from vacancy_cli.load import run_load
-from vacancy_cli.load_options import LoadOptions
+from vacancy_cli.live.load import run_load
+from vacancy_cli.live.options import LoadOptions
 n = int(sys.argv[1])
 if n:
     run_load(LoadOptions(stock=n, requests=n, concurrency={concurrency}))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from vacancy_cli.checker import check, check_totals, lost_tickets
-from vacancy_cli.trace import Event, RequestResult, Step
+from vacancy_cli.engine.checker import check, check_totals, lost_tickets
+from vacancy_cli.model.trace import Event, RequestResult, Step
 
 
 def step(t: int, rid: str, stock: int, *events: Event) -> Step:

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from vacancy_cli import __version__
-from vacancy_cli.cli import app
-from vacancy_cli.scenario import bundled_names
+from vacancy_cli.cli.app import app
+from vacancy_cli.model.scenario import bundled_names
 
 from conftest import LOST_UPDATE
 
@@ -171,7 +171,7 @@ def test_an_internal_error_exits_1_with_a_short_message(monkeypatch: pytest.Monk
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("vacancy_cli.simulate.run_scenario", broken)
+    monkeypatch.setattr("vacancy_cli.app.simulate.run_scenario", broken)
     code, _, err = invoke("simulate", "lost-update")
     assert code == 1
     assert "internal error: RuntimeError: boom" in err

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from vacancy_cli import load
-from vacancy_cli.cli import app
-from vacancy_cli.errors import ServerError
-from vacancy_cli.strategies import Strategy, UnlockedStockManager, every_strategy
+from vacancy_cli.cli.app import app
+from vacancy_cli.live import load
+from vacancy_cli.model.errors import ServerError
+from vacancy_cli.stock.base import Strategy, UnlockedStockManager, every_strategy
 
 runner = CliRunner()
 

@@ -8,11 +8,11 @@ import gc
 import pytest
 from test_strategies import YieldingHooks
 
-from vacancy_cli.clock import VirtualClock
-from vacancy_cli.event_sourced import EventSourcedStockManager
-from vacancy_cli.explore import explore_scenario
-from vacancy_cli.scenario import bundled_names, load_scenario
-from vacancy_cli.simulate import run_scenario
+from vacancy_cli.app.explore import explore_scenario
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.model.clock import VirtualClock
+from vacancy_cli.model.scenario import bundled_names, load_scenario
+from vacancy_cli.stock.event_sourced import EventSourcedStockManager
 
 
 def test_the_writer_decides_and_logs_every_decision() -> None:
@@ -54,7 +54,7 @@ def test_closing_leaves_no_pending_writer_behind(caplog: pytest.LogCaptureFixtur
 def test_show_log_prints_the_event_log() -> None:
     from typer.testing import CliRunner
 
-    from vacancy_cli.cli import app
+    from vacancy_cli.cli.app import app
 
     result = CliRunner().invoke(app, ["simulate", "event-sourced", "--show-log"])
     assert result.exit_code == 0
@@ -63,8 +63,8 @@ def test_show_log_prints_the_event_log() -> None:
 
 
 def test_reserve_shows_what_the_queue_costs() -> None:
-    from vacancy_cli.load import run_load
-    from vacancy_cli.load_options import LoadOptions
+    from vacancy_cli.live.load import run_load
+    from vacancy_cli.live.options import LoadOptions
 
     result = run_load(LoadOptions(stock=300, requests=300, strategy="event-sourced"))
     assert result.final_stock == 0 and result.violations == ()

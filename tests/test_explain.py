@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from vacancy_cli.explain import explain
-from vacancy_cli.scenario import load_scenario
-from vacancy_cli.simulate import run_scenario
-from vacancy_cli.trace import Run
+from vacancy_cli.app.explain import explain
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.model.scenario import load_scenario
+from vacancy_cli.model.trace import Run
 
 
 def run_of(name: str, strategy: str, schedule: str | None = None) -> Run:

@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from vacancy_cli.explore import explore_scenario, report_to_dict
-from vacancy_cli.scenario import Scenario, bundled_names, load_scenario
-from vacancy_cli.scheduler import RequestSpec, Scheduler
-from vacancy_cli.simulate import replay, run_scenario
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.app.explore import explore_scenario, report_to_dict
+from vacancy_cli.app.simulate import replay, run_scenario
+from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
+from vacancy_cli.stock.base import parse_strategy
 
 from model import Model
 

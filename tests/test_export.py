@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vacancy_cli.cli import app
+from vacancy_cli.cli.app import app
 
 runner = CliRunner()
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from vacancy_cli.errors import ScenarioError
-from vacancy_cli.explore import solve
-from vacancy_cli.scenario import bundled_names, load_scenario
-from vacancy_cli.simulate import run_scenario
+from vacancy_cli.app.explore import solve
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.model.errors import ScenarioError
+from vacancy_cli.model.scenario import bundled_names, load_scenario
 
 from conftest import LOST_UPDATE, missing_servers
 

@@ -11,19 +11,19 @@ from dataclasses import replace
 
 import pytest
 
-from vacancy_cli.clock import VirtualClock
-from vacancy_cli.errors import OptionError
-from vacancy_cli.live_hooks import LiveHooks
-from vacancy_cli.load import run_load, run_load_async, run_reserve, run_sweep
-from vacancy_cli.load_options import (
+from vacancy_cli.live.hooks import LiveHooks
+from vacancy_cli.live.load import run_load, run_load_async, run_reserve, run_sweep
+from vacancy_cli.live.options import (
     LoadOptions,
     options_from_text,
     parse_latency,
     parse_qty,
     parse_sweep,
 )
-from vacancy_cli.load_result import Bin, LoadResult, LockWait, adr_claims, load_to_dict
-from vacancy_cli.strategies import GuardedStockManager
+from vacancy_cli.live.result import Bin, LoadResult, LockWait, adr_claims, load_to_dict
+from vacancy_cli.model.clock import VirtualClock
+from vacancy_cli.model.errors import OptionError
+from vacancy_cli.stock.base import GuardedStockManager
 
 # Fields that depend on the machine's speed, not on the run's logic.
 TIMING = {"lock_wait_ms", "histogram", "elapsed_s", "throughput_rps", "adr_claims"}

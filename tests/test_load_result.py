@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vacancy_cli.load_result import Bin, LockWait, lock_wait, percentile, wait_histogram
+from vacancy_cli.live.result import Bin, LockWait, lock_wait, percentile, wait_histogram
 
 
 def test_nearest_rank_percentiles_of_1_to_100() -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vacancy_cli.cli import app
-from vacancy_cli.play import Game, IllegalMove
-from vacancy_cli.scenario import load_scenario
-from vacancy_cli.strategies import GuardedStockManager
+from vacancy_cli.app.play import Game, IllegalMove
+from vacancy_cli.cli.app import app
+from vacancy_cli.model.scenario import load_scenario
+from vacancy_cli.stock.base import GuardedStockManager
 
 runner = CliRunner()
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vacancy_cli.cli import app
-from vacancy_cli.errors import OptionError, ScenarioError
-from vacancy_cli.load_options import LoadOptions
-from vacancy_cli.pods import PodsResult, run_pods
-from vacancy_cli.scenario import load_scenario
-from vacancy_cli.simulate import run_scenario
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.cli.app import app
+from vacancy_cli.live.options import LoadOptions
+from vacancy_cli.live.pods import PodsResult, run_pods
+from vacancy_cli.model.errors import OptionError, ScenarioError
+from vacancy_cli.model.scenario import load_scenario
 
 from conftest import LOST_UPDATE
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from vacancy_cli.render import show_simulation
-from vacancy_cli.scenario import load_scenario
-from vacancy_cli.simulate import run_scenario
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.model.scenario import load_scenario
+from vacancy_cli.render.simulation import show_simulation
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vacancy_cli.errors import ScenarioError, ScheduleError
-from vacancy_cli.scenario import bundled_names, load_scenario, parse_schedule
-from vacancy_cli.scheduler import RequestSpec
+from vacancy_cli.engine.scheduler import RequestSpec
+from vacancy_cli.model.errors import ScenarioError, ScheduleError
+from vacancy_cli.model.scenario import bundled_names, load_scenario, parse_schedule
 
 from conftest import LOST_UPDATE
 

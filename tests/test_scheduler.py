@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vacancy_cli import trace
-from vacancy_cli.scheduler import RequestSpec, Scheduler, State
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.engine.scheduler import RequestSpec, Scheduler, State
+from vacancy_cli.model import trace
+from vacancy_cli.stock.base import parse_strategy
 
 AB = (RequestSpec("A"), RequestSpec("B"))
 

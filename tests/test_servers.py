@@ -17,15 +17,15 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from vacancy_cli.cli import app
-from vacancy_cli.errors import OptionError, ServerError
-from vacancy_cli.explore import explore_scenario
-from vacancy_cli.load import run_load
-from vacancy_cli.load_options import LoadOptions
-from vacancy_cli.scenario import load_scenario
-from vacancy_cli.scheduler import RequestSpec, Scheduler
-from vacancy_cli.simulate import run_scenario
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.app.explore import explore_scenario
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.cli.app import app
+from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.live.load import run_load
+from vacancy_cli.live.options import LoadOptions
+from vacancy_cli.model.errors import OptionError, ServerError
+from vacancy_cli.model.scenario import load_scenario
+from vacancy_cli.stock.base import parse_strategy
 
 REDIS = os.environ.get("VACANCY_TEST_REDIS_URL")
 POSTGRES = os.environ.get("VACANCY_TEST_POSTGRES_URL")
@@ -166,7 +166,7 @@ def test_a_server_that_stops_mid_run_is_one_line_and_exit_1(
     def stopped(*args: object, **kwargs: object) -> None:
         raise ServerError(f"the redis server at {url} stopped answering: connection refused")
 
-    monkeypatch.setattr("vacancy_cli.simulate.run_scenario", stopped)
+    monkeypatch.setattr("vacancy_cli.app.simulate.run_scenario", stopped)
     result = CliRunner().invoke(app, ["simulate", "lost-update", "-s", "redis-naive"])
     assert result.exit_code == 1
     assert "stopped answering" in result.stderr and "Traceback" not in result.stderr

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from vacancy_cli.scenario import Scenario, bundled_names, load_scenario
-from vacancy_cli.scheduler import RequestSpec
-from vacancy_cli.simulate import replay, run_scenario
-from vacancy_cli.trace import simulation_to_dict
+from vacancy_cli.app.simulate import replay, run_scenario
+from vacancy_cli.engine.scheduler import RequestSpec
+from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
+from vacancy_cli.model.trace import simulation_to_dict
 
 from conftest import missing_servers
 from model import Model

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from vacancy_cli.explore import explore_scenario
-from vacancy_cli.scenario import Scenario, load_scenario
-from vacancy_cli.scheduler import RequestSpec, Scheduler
-from vacancy_cli.simulate import run_scenario
-from vacancy_cli.sqlite_store import SqliteStockManager
-from vacancy_cli.strategies import parse_strategy
+from vacancy_cli.app.explore import explore_scenario
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.model.scenario import Scenario, load_scenario
+from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.stock.sqlite import SqliteStockManager
 
 from model import Model
 
@@ -79,8 +79,8 @@ def test_a_database_that_cannot_be_set_up_leaves_no_folder(
 ) -> None:
     import tempfile
 
-    from vacancy_cli.clock import VirtualClock
-    from vacancy_cli.live_hooks import LiveHooks
+    from vacancy_cli.live.hooks import LiveHooks
+    from vacancy_cli.model.clock import VirtualClock
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     hooks = LiveHooks(1, 0.0, False)
@@ -113,7 +113,7 @@ def test_no_place_for_the_database_is_one_line_and_exit_2(
 
     from typer.testing import CliRunner
 
-    from vacancy_cli.cli import app
+    from vacancy_cli.cli.app import app
 
     monkeypatch.setattr(tempfile, "tempdir", "/nonexistent/vacancy")
     result = CliRunner().invoke(app, ["simulate", "sqlite"])
@@ -125,7 +125,7 @@ def test_no_place_for_the_database_is_one_line_and_exit_2(
 def test_a_database_lost_mid_run_is_a_server_error() -> None:
     import shutil
 
-    from vacancy_cli.errors import ServerError
+    from vacancy_cli.model.errors import ServerError
 
     requests = (RequestSpec("A"), RequestSpec("B"))
     scheduler = Scheduler(10, requests, parse_strategy("sqlite-naive"))
@@ -139,8 +139,8 @@ def test_a_database_lost_mid_run_is_a_server_error() -> None:
 
 
 def test_all_means_every_strategy_and_the_servers_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vacancy_cli.strategies import strategy_names
-    from vacancy_cli.strategy_names import ALL_STRATEGIES
+    from vacancy_cli.model.strategies import ALL_STRATEGIES
+    from vacancy_cli.stock.base import strategy_names
 
     monkeypatch.delenv("VACANCY_REDIS_URL", raising=False)
     monkeypatch.delenv("VACANCY_POSTGRES_URL", raising=False)

@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from vacancy_cli.clock import VirtualClock
-from vacancy_cli.errors import OptionError
-from vacancy_cli.strategies import Guard, parse_strategy
+from vacancy_cli.model.clock import VirtualClock
+from vacancy_cli.model.errors import OptionError
+from vacancy_cli.stock.base import Guard, parse_strategy
 
 
 class YieldingHooks:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from vacancy_cli.explore import explore_scenario
-from vacancy_cli.scenario import load_scenario
-from vacancy_cli.scheduler import RequestSpec, Scheduler
-from vacancy_cli.simulate import run_scenario
-from vacancy_cli.strategies import ThreadLockedStockManager, parse_strategy
+from vacancy_cli.app.explore import explore_scenario
+from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.model.scenario import load_scenario
+from vacancy_cli.stock.base import ThreadLockedStockManager, parse_strategy
 
 
 def test_a_second_request_on_the_loop_freezes_it_and_the_steps_are_named() -> None:

@@ -1,5 +1,5 @@
 """Allow ``python -m vacancy_cli``."""
 
-from vacancy_cli.cli import main
+from vacancy_cli.cli.app import main
 
 main()

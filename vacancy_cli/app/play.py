@@ -1,0 +1,187 @@
+"""``vacancy play``: the learner is the scheduler.
+
+A ``Game`` holds the moves made so far and a scheduler standing after them.
+Undo and restart replay the moves on a fresh scheduler: replays are exact, so
+going back costs a few steps and can never drift. The game answers questions
+(what can move, where is each request parked, is it over, was the challenge
+met) and never prints: the CLI asks the learner and render draws the view.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+from vacancy_cli.engine.checker import check
+from vacancy_cli.engine.scheduler import Scheduler, State
+from vacancy_cli.model import trace
+from vacancy_cli.model.errors import VacancyError
+from vacancy_cli.model.goal import Goal
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.stock.base import parse_strategy
+
+
+class IllegalMove(VacancyError):
+    """A move the game cannot make; the message is a hint for the learner."""
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: str
+    op: str
+    qty: int
+    state: str  # not started | parked | waiting | done
+    line: int | None  # where it is parked in the strategy's source
+    seen: int | None  # the last stock value it read
+    granted: bool | None
+    returned: int | None
+
+
+@dataclass(frozen=True)
+class SourceBlock:
+    """One method of the strategy, as its real source, with its first line number."""
+
+    name: str
+    start: int
+    code: str
+
+
+@dataclass(frozen=True)
+class PlayView:
+    title: str
+    strategy: str
+    stock: int
+    requests: tuple[RequestView, ...]
+    steps: tuple[trace.Step, ...]
+    options: tuple[str, ...]
+    run: trace.Run | None  # the checked run, once every request has finished
+    goal: Goal | None
+    goal_met: bool
+    source: tuple[SourceBlock, ...]
+
+    @property
+    def finished(self) -> bool:
+        return self.run is not None
+
+
+class Game:
+    def __init__(self, scenario: Scenario, strategy: str | None = None) -> None:
+        goal = scenario.goal
+        default = goal.strategy if goal else scenario.strategies[0]
+        self.scenario = scenario
+        self.strategy = parse_strategy(strategy or default)
+        self.goal = goal if goal and goal.strategy == self.strategy.name else None
+        self.moves: list[str] = []
+        self._scheduler = self._replay()
+
+    def _replay(self) -> Scheduler:
+        scheduler = Scheduler(
+            self.scenario.stock,
+            self.scenario.requests,
+            self.strategy,
+            self.scenario.step_ms,
+            pods=self.scenario.pods,
+        )
+        for rid in self.moves:
+            scheduler.step(rid)
+        return scheduler
+
+    def move(self, request_id: str) -> trace.Step:
+        """Give one step to ``request_id``; only runnable requests may move."""
+        ids = self.scenario.request_ids
+        if request_id not in ids:
+            raise IllegalMove(f"there is no request {request_id!r}: choose one of {', '.join(ids)}")
+        state = self._scheduler.state(request_id)
+        if state is State.DONE:
+            raise IllegalMove(f"{request_id} has already finished")
+        if state is State.WAITING:
+            raise IllegalMove(
+                f"{request_id} is waiting for the lock: it can move once the holder releases it"
+            )
+        step = self._scheduler.step(request_id)
+        self.moves.append(request_id)
+        return step
+
+    def undo(self) -> None:
+        if not self.moves:
+            raise IllegalMove("nothing to undo: no request has moved yet")
+        self.moves.pop()
+        self._restart_scheduler()
+
+    def restart(self) -> None:
+        self.moves.clear()
+        self._restart_scheduler()
+
+    def _restart_scheduler(self) -> None:
+        self._scheduler.close()
+        self._scheduler = self._replay()
+
+    def close(self) -> None:
+        self._scheduler.close()
+
+    def view(self) -> PlayView:
+        scheduler = self._scheduler
+        steps = tuple(scheduler.steps)
+        results = {r.id: r for r in scheduler.results()}
+        run = self._run(steps) if scheduler.finished else None
+        return PlayView(
+            title=self.scenario.title,
+            strategy=self.strategy.name,
+            stock=scheduler.manager.total,
+            requests=tuple(self._request(rid, steps, results) for rid in self.scenario.request_ids),
+            steps=steps,
+            options=tuple(scheduler.runnable()),
+            run=run,
+            goal=self.goal,
+            goal_met=bool(run and self.goal and self.goal.met_by(run)),
+            source=self.source(),
+        )
+
+    def _request(
+        self, rid: str, steps: tuple[trace.Step, ...], results: dict[str, trace.RequestResult]
+    ) -> RequestView:
+        spec = next(s for s in self.scenario.requests if s.id == rid)
+        state = self._scheduler.state(rid)
+        reads = [s.seen for s in steps if s.request == rid and s.has(trace.READ)]
+        done = state is State.DONE
+        return RequestView(
+            id=rid,
+            op=spec.op,
+            qty=spec.qty,
+            state=state.value,
+            line=self._scheduler.line(rid),
+            seen=reads[-1] if reads else None,
+            granted=results[rid].granted if done else None,
+            returned=results[rid].returned if done else None,
+        )
+
+    def _run(self, steps: tuple[trace.Step, ...]) -> trace.Run:
+        results = self._scheduler.results()
+        return trace.Run(
+            strategy=self.strategy.name,
+            initial_stock=self.scenario.stock,
+            final_stock=self._scheduler.final_stock,
+            expected_final_stock=self.scenario.expect.get(self.strategy.name),
+            requests=results,
+            steps=steps,
+            violations=check(
+                self.scenario.stock,
+                steps,
+                results,
+                self._scheduler.final_stock,
+                per_pod=not self._scheduler.shared_store,
+            ),
+            pods=self.scenario.pods,
+        )
+
+    def source(self) -> tuple[SourceBlock, ...]:
+        """The strategy's own methods this scenario runs, read from its source file."""
+        manager = type(self._scheduler.manager)
+        names = ["reserve"] + (
+            ["available"] if any(r.op == "available" for r in self.scenario.requests) else []
+        )
+        blocks = []
+        for name in names:
+            lines, start = inspect.getsourcelines(getattr(manager, name))
+            blocks.append(SourceBlock(f"{manager.__name__}.{name}", start, "".join(lines)))
+        return tuple(blocks)

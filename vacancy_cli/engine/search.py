@@ -1,0 +1,222 @@
+"""Exhaustive search: every schedule of a scenario, explored once per state.
+
+Stateless model checking in the style of CHESS and Loom, on the real strategy
+code: coroutines cannot be copied, so a state is reached by replaying the
+schedule that first led to it on a fresh scheduler (all replays share one
+event loop, so a step costs a few loop iterations, not a new loop).
+
+Two reductions keep the search small:
+
+- a state reached twice is explored once: the scheduler's fingerprint (the
+  store, each request's position and the values it has seen, the lock's queue)
+  keys a table of states, and each edge remembers how many schedules it stands
+  for, so counts stay exact;
+- identical requests (same op and qty) are interchangeable: from a state, one
+  request per group of identical ones in the same local state is stepped, and
+  the edge stands for as many schedules as the group has members.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from vacancy_cli.engine.checker import check_totals
+from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.stock.base import parse_strategy
+
+Progress = Callable[[int], None]
+Key = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class End:
+    """A finished run of the search: how many schedules end like this, and one of them."""
+
+    schedules: int
+    witness: tuple[str, ...]
+    actions: tuple[str, ...]
+    final_stock: int
+    granted: tuple[str, ...]
+    violations: tuple[str, ...]
+
+
+def end_of(scheduler: Scheduler, initial: int) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    """Final stock, granted ids and broken invariants of a finished scheduler."""
+    results = scheduler.results()
+    granted = tuple(r.id for r in results if r.granted)
+    tickets = sum(r.qty for r in results if r.granted)
+    final = scheduler.final_stock
+    kinds = tuple(
+        v.kind
+        for v in check_totals(initial, final, tickets)
+        # with a copy of the stock per pod, "final" is the real stock: below 0 is the oversell
+        if scheduler.shared_store or v.kind != "negative_stock"
+    )
+    return final, granted, kinds + (("event_loop_blocked",) if scheduler.frozen else ())
+
+
+async def replay(scenario: Scenario, strategy: str, prefix: tuple[str, ...]) -> Scheduler:
+    """A fresh scheduler on the running loop, advanced through ``prefix``."""
+    scheduler = Scheduler(
+        scenario.stock,
+        scenario.requests,
+        parse_strategy(strategy),
+        scenario.step_ms,
+        loop=asyncio.get_running_loop(),
+        pods=scenario.pods,
+    )
+    for rid in prefix:
+        await scheduler.advance(rid)
+    return scheduler
+
+
+def groups(scheduler: Scheduler) -> list[tuple[str, int, Key]]:
+    """One runnable request per group of interchangeable ones: (id, group size, group)."""
+    found: dict[Key, list[str]] = {}
+    for rid in scheduler.runnable():
+        found.setdefault(scheduler.local_state(rid), []).append(rid)
+    return [(ids[0], len(ids), group) for group, ids in found.items()]
+
+
+@dataclass
+class _State:
+    prefix: tuple[str, ...]  # the schedule that first reached it: replayed to expand it
+    edges: list[tuple[Key, int, Key]] = field(default_factory=list)
+    end: tuple[int, tuple[str, ...], tuple[str, ...]] | None = None  # final, granted, kinds
+    schedules: int = 0
+    distance: int = 0
+    via: tuple[Key, Key] | None = None  # best (parent, group)
+
+
+@dataclass
+class _Frame:
+    key: Key
+    live: Scheduler | None  # a replay standing at this state, if one is free
+    groups: list[tuple[str, int, Key]] | None = None  # children still to step
+
+
+class Search:
+    """Depth-first discovery of the state graph, then exact counts over it.
+
+    Depth first lets a replay continue into the first child of each state
+    instead of starting again, which saves about a third of all replayed steps.
+    The graph is acyclic (every step grows a history or finishes a request) but
+    paths to a state may differ in length (a finished request keeps only
+    whether it was granted), so counts and shortest paths are computed over the
+    whole graph in topological order, and each witness is rebuilt by replaying
+    its shortest path with concrete request ids.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        strategy: str,
+        max_states: int | None = None,
+        on_progress: Progress | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.strategy = strategy
+        self.max_states = max_states
+        self.on_progress = on_progress
+        self.states: dict[Key, _State] = {}
+        self.root: Key = ()
+        self.complete = True
+
+    async def replay(self, prefix: tuple[str, ...]) -> Scheduler:
+        return await replay(self.scenario, self.strategy, prefix)
+
+    async def run(self) -> None:
+        """Discover every state reachable from the start.
+
+        The depth-first walk keeps its own stack: awaiting a recursive
+        coroutine would pass every step's wake-up through each level.
+        """
+        live = await self.replay(())
+        self.root = live.fingerprint()
+        self.states[self.root] = _State(())
+        stack = [_Frame(self.root, live)]
+        while stack:
+            frame = stack[-1]
+            state = self.states[frame.key]
+            if frame.groups is None:
+                assert frame.live is not None
+                if frame.live.finished:
+                    state.end = end_of(frame.live, self.scenario.stock)
+                    frame.live.close()
+                    stack.pop()
+                    continue
+                frame.groups = groups(frame.live)
+            if not frame.groups:
+                stack.pop()
+                continue
+            rid, size, group = frame.groups.pop(0)
+            scheduler = frame.live or await self.replay(state.prefix)
+            frame.live = None  # a replay serves one child; later children replay again
+            await scheduler.advance(rid)
+            child = scheduler.fingerprint()
+            state.edges.append((child, size, group))
+            if child in self.states:
+                scheduler.close()
+            elif self.max_states is not None and len(self.states) >= self.max_states:
+                self.complete = False
+                scheduler.close()
+            else:
+                self.states[child] = _State(state.prefix + (rid,))
+                if self.on_progress is not None and len(self.states) % 256 == 0:
+                    self.on_progress(len(self.states))
+                stack.append(_Frame(child, scheduler))
+
+    def count(self) -> None:
+        """Schedules to each state and its shortest path, in topological order."""
+        indegree = dict.fromkeys(self.states, 0)
+        for state in self.states.values():
+            for child, _, _ in state.edges:
+                if child in indegree:
+                    indegree[child] += 1
+        self.states[self.root].schedules = 1
+        ready = deque([self.root])
+        while ready:
+            key = ready.popleft()
+            state = self.states[key]
+            for child, size, group in state.edges:
+                if child not in self.states:
+                    continue
+                target = self.states[child]
+                target.schedules += state.schedules * size
+                if target.via is None or state.distance + 1 < target.distance:
+                    target.distance, target.via = state.distance + 1, (key, group)
+                indegree[child] -= 1
+                if indegree[child] == 0:
+                    ready.append(child)
+
+    async def witness(self, key: Key) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The shortest path to ``key``, replayed with concrete request ids."""
+        path: list[Key] = []
+        while (via := self.states[key].via) is not None:
+            key, group = via
+            path.append(group)
+        scheduler = await self.replay(())
+        ids: list[str] = []
+        actions: list[str] = []
+        try:
+            for group in reversed(path):
+                rid = next(r for r in scheduler.runnable() if scheduler.local_state(r) == group)
+                step = await scheduler.advance(rid)
+                ids.append(rid)
+                actions.append(step.action)
+        finally:
+            scheduler.close()
+        return tuple(ids), tuple(actions)
+
+    async def ends(self) -> list[End]:
+        self.count()
+        found: list[End] = []
+        for key, state in self.states.items():
+            if state.end is not None:
+                ids, actions = await self.witness(key)
+                found.append(End(state.schedules, ids, actions, *state.end))
+        return found

@@ -1,0 +1,295 @@
+"""The live load test behind ``vacancy reserve``: the ADR's validation, run for real.
+
+The requests run against the same StockManager variants that ``vacancy simulate``
+replays, on a real event loop. Only the ``Hooks`` differ: here a checkpoint is a
+real ``asyncio.sleep(latency)`` (the I/O between reading and writing the stock),
+and with no latency it does not yield at all, like the ADR's own ``reserve``.
+
+Concurrency is a pool of workers, each taking the next request in turn: at most
+``concurrency`` requests are in flight, and a million requests cost a million
+coroutine calls, not a million tasks.
+
+Lock waits are timed by the live hooks (``live_hooks.py``); what a run found,
+and its JSON, are in ``load_result.py``.
+
+After every load the totals checker judges the run: a strategy that claims
+safety and loses or oversells is a bug; ``none`` doing so is the lesson.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from array import array
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, replace
+from time import perf_counter
+from typing import Any
+
+from vacancy_cli.engine.checker import check_totals
+from vacancy_cli.live.hooks import LiveHooks
+from vacancy_cli.live.options import ALL, LoadOptions, at_least, parse_sweep
+from vacancy_cli.live.result import Comparison, LoadResult, Sweep, lock_wait, wait_histogram
+from vacancy_cli.model.clock import Clock, MonotonicClock
+from vacancy_cli.model.errors import OptionError
+from vacancy_cli.model.trace import Violation
+from vacancy_cli.stock.base import EventLoopBlocked, StockManager, every_strategy, parse_strategy
+
+OnProgress = Callable[[int, int], None]  # told (requests finished, requests in all)
+
+# Requests between progress reports (powers of two, for a mask): with latency a
+# request takes milliseconds, so report more often.
+PROGRESS_EVERY = 1024
+PROGRESS_EVERY_SLOW = 64
+
+
+# -- running a load ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which requests read and how many tickets each reserves, drawn up front with the seed."""
+
+    requests: int
+    reads: bytes | None  # 1 marks an available() read; None: no reads at all
+    qtys: array[int] | None  # per request; None: every request reserves ``qty``
+    qty: int
+    report_every: int
+
+    @property
+    def reserves(self) -> int:
+        return self.requests - (sum(self.reads) if self.reads is not None else 0)
+
+    @property
+    def demand(self) -> int:
+        """Tickets asked for by all the reserve requests together."""
+        reads, qtys = self.reads, self.qtys
+        if qtys is None:
+            return self.qty * self.reserves
+        if reads is None:
+            return sum(qtys)
+        return sum(qty for qty, read in zip(qtys, reads, strict=True) if not read)
+
+
+def _plan(options: LoadOptions) -> _Plan:
+    rng = random.Random(options.seed)
+    low, high = options.qty
+    count = options.requests
+    reads = None
+    if options.reads > 0:
+        reads = bytes(rng.random() < options.reads for _ in range(count))
+    qtys = None
+    if high > low:
+        qtys = array("l", (rng.randint(low, high) for _ in range(count)))
+    slow = options.latency_s > 0
+    return _Plan(count, reads, qtys, low, PROGRESS_EVERY_SLOW if slow else PROGRESS_EVERY)
+
+
+class _Tally:
+    """Shared by the workers: the next request to start, and how requests ended."""
+
+    __slots__ = ("started", "granted", "tickets", "rejected", "reads")
+
+    def __init__(self) -> None:
+        self.started = self.granted = self.tickets = self.rejected = self.reads = 0
+
+    @property
+    def finished(self) -> int:
+        return self.granted + self.rejected + self.reads
+
+
+async def _worker(
+    manager: StockManager, plan: _Plan, tally: _Tally, report: Callable[[], None] | None
+) -> None:
+    """Take the next request until none are left. The hot loop: keep it lean."""
+    reserve = manager.reserve
+    reads, qtys, qty = plan.reads, plan.qtys, plan.qty
+    total = plan.requests
+    mask = plan.report_every - 1
+    while tally.started < total:
+        index = tally.started
+        tally.started = index + 1
+        if reads is not None and reads[index]:
+            await manager.available()
+            tally.reads += 1
+        else:
+            if qtys is not None:
+                qty = qtys[index]
+            granted, _ = await reserve(qty)
+            if granted:
+                tally.granted += 1
+                tally.tickets += qty
+            else:
+                tally.rejected += 1
+        if report is not None and not index & mask:
+            report()
+
+
+async def run_load_async(
+    options: LoadOptions,
+    on_progress: OnProgress | None = None,
+    clock: Clock | None = None,
+    join: StockManager | None = None,
+) -> LoadResult:
+    """Run one load on the running loop and check it. ``clock`` feeds the read cache.
+
+    ``join``: run as another pod of the service ``join`` belongs to (a process of
+    ``vacancy reserve --pods``), on the store it shares, instead of a new one.
+    """
+    options.validate()
+    strategy = parse_strategy(options.strategy)
+    plan = _plan(options)
+    hooks = LiveHooks(options.requests, options.latency_s, options.yield_at_checkpoint)
+    if join is None:
+        manager = strategy.build(options.stock, hooks, clock or MonotonicClock())
+    else:
+        manager = strategy.another_pod(join, hooks, clock or MonotonicClock())
+    try:
+        if not options.cache:
+            manager.cache_ttl_s = 0.0
+        tally = _Tally()
+        total = options.requests
+        report = None if on_progress is None else lambda: on_progress(tally.finished, total)
+        workers = [_worker(manager, plan, tally, report) for _ in range(options.workers)]
+        start = perf_counter()
+        frozen = await _drive(workers)
+        elapsed = perf_counter() - start
+        if report is not None:
+            report()
+        run = _Run(
+            strategy.name, strategy.claims_safety, plan.reserves, plan.demand, frozen, elapsed
+        )
+        return _result(options, run, manager, hooks, tally)
+    finally:
+        manager.close()
+
+
+async def _drive(workers: list[Coroutine[Any, Any, None]]) -> bool:
+    """Run the workers to the end; True if the event loop froze (the run stopped there).
+
+    A task group, so that the first worker to fail stops the others: a frozen
+    loop runs nothing more, and a bug is not hidden behind the rest of the load.
+    Any other failure is raised as itself, not as the group: a lost server fails
+    every request in flight alike, and the command reports it in one line.
+    """
+    try:
+        async with asyncio.TaskGroup() as group:
+            for worker in workers:
+                group.create_task(worker)
+    except BaseExceptionGroup as failures:
+        _, others = failures.split(EventLoopBlocked)
+        if others is not None:
+            raise _first(others) from None
+        return True
+    return False
+
+
+def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = failures.exceptions[0]
+    return _first(first) if isinstance(first, BaseExceptionGroup) else first
+
+
+def run_load(options: LoadOptions, on_progress: OnProgress | None = None) -> LoadResult:
+    """``vacancy reserve``: run one load on a fresh event loop and check it."""
+    return asyncio.run(run_load_async(options, on_progress))
+
+
+def run_sweep(
+    options: LoadOptions, levels: Sequence[int], on_progress: OnProgress | None = None
+) -> Sweep:
+    """The same load at each concurrency level: how lock wait grows with load."""
+    options.validate()
+    for level in levels:
+        at_least("--sweep", level, 1)
+    runs = []
+    for done_before, level in enumerate(levels):
+        offset = done_before * options.requests
+        total = len(levels) * options.requests
+        report = None if on_progress is None else _offset(on_progress, offset, total)
+        runs.append(run_load(replace(options, concurrency=level), report))
+    return Sweep(tuple(levels), tuple(runs))
+
+
+def run_reserve(
+    options: LoadOptions, sweep: str | None = None, on_progress: OnProgress | None = None
+) -> LoadResult | Sweep | Comparison:
+    """``vacancy reserve``: one load; with ``sweep`` ("10,100,1000") one per level;
+    with strategy ``all`` one per strategy."""
+    if sweep is not None:
+        if options.concurrency is not None:
+            raise OptionError("--sweep sets the concurrency of each run: leave out --concurrency")
+        if options.strategy == ALL:
+            raise OptionError("--sweep runs one strategy: choose one instead of 'all'")
+        return run_sweep(options, parse_sweep(sweep), on_progress)
+    if options.strategy == ALL:
+        return run_comparison(options, every_strategy(), on_progress)
+    return run_load(options, on_progress)
+
+
+def run_comparison(
+    options: LoadOptions, strategies: Sequence[str], on_progress: OnProgress | None = None
+) -> Comparison:
+    """The same load (same seed, same plan) under each strategy, one after another."""
+    options.validate()
+    runs = []
+    total = len(strategies) * options.requests
+    for done_before, name in enumerate(strategies):
+        offset = done_before * options.requests
+        report = None if on_progress is None else _offset(on_progress, offset, total)
+        runs.append(run_load(replace(options, strategy=name), report))
+    return Comparison(tuple(runs))
+
+
+def _offset(on_progress: OnProgress, offset: int, total: int) -> OnProgress:
+    return lambda done, _: on_progress(offset + done, total)
+
+
+@dataclass(frozen=True)
+class _Run:
+    strategy: str
+    claims_safety: bool
+    reserves: int
+    demand: int
+    frozen: bool
+    elapsed: float
+
+
+def _result(
+    options: LoadOptions, run: _Run, manager: StockManager, hooks: LiveHooks, tally: _Tally
+) -> LoadResult:
+    zeros = hooks.untimed
+    timed = sorted(hooks.waits[: hooks.timed])
+    final = manager.total
+    violations = check_totals(options.stock, final, tally.tickets)
+    if run.frozen:
+        violations += (_frozen(tally.finished, options.requests),)
+    return LoadResult(
+        options=options,
+        strategy=run.strategy,
+        claims_safety=run.claims_safety,
+        reserves=run.reserves,
+        demand=run.demand,
+        reads=tally.reads,
+        granted=tally.granted,
+        granted_tickets=tally.tickets,
+        rejected=tally.rejected,
+        final_stock=final,
+        lock_acquisitions=hooks.acquisitions,
+        cache_hits=hooks.cache_hits,
+        cache_oldest_ms=hooks.oldest_hit_ms,
+        lock_wait=lock_wait(timed, zeros),
+        histogram=wait_histogram(timed, zeros),
+        elapsed_s=run.elapsed,
+        violations=violations,
+    )
+
+
+def _frozen(finished: int, requests: int) -> Violation:
+    return Violation(
+        "event_loop_blocked",
+        (),
+        f"event loop blocked after {finished:,} of {requests:,} requests: one called "
+        "threading.Lock.acquire() while another held the lock across an await; the holder "
+        "could only release it when the loop runs again, so a service would hang here "
+        "(the run stopped instead)",
+    )

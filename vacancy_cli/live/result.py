@@ -1,0 +1,302 @@
+"""What a load test found: its figures, lock-wait percentiles, the ADR's claims, JSON.
+
+The values ``vacancy reserve`` hands to both the Rich view and ``--json``, so
+the two cannot disagree; the runner that produces them is ``load.py``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vacancy_cli.engine.checker import lost_tickets
+from vacancy_cli.live.options import LoadOptions
+from vacancy_cli.model import trace
+from vacancy_cli.model.trace import Violation, violation_to_dict
+
+PERCENTILES = (50, 95, 99)
+ADR_P95_LIMIT_S = 0.005  # "Lock Wait Time: < 5ms (P95)"
+ADR_CACHE_SAVING = 0.70  # "Read-heavy workload: 70% reduction in lock acquisitions"
+
+# -- results -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockWait:
+    """Lock wait percentiles over every acquisition, in seconds."""
+
+    p50: float
+    p95: float
+    p99: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Bin:
+    """One bar of the lock-wait histogram: waits in [low, high) seconds."""
+
+    low: float
+    high: float
+    count: int
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """One load, run and checked."""
+
+    options: LoadOptions
+    strategy: str
+    claims_safety: bool
+    reserves: int  # reserve requests sent (the rest are reads)
+    demand: int  # tickets they asked for: at most this many can be granted
+    reads: int
+    granted: int  # reserve requests granted
+    granted_tickets: int
+    rejected: int
+    final_stock: int
+    lock_acquisitions: int
+    cache_hits: int
+    cache_oldest_ms: int | None
+    lock_wait: LockWait | None  # None: nothing took a lock
+    histogram: tuple[Bin, ...]
+    elapsed_s: float
+    violations: tuple[Violation, ...]
+
+    @property
+    def requests(self) -> int:
+        return self.options.requests
+
+    @property
+    def finished(self) -> int:
+        """Requests that ran to the end: all of them, unless the event loop froze."""
+        return self.granted + self.rejected + self.reads
+
+    @property
+    def oversold(self) -> int:
+        return max(0, self.granted_tickets - self.options.stock)
+
+    @property
+    def lost_updates(self) -> int:
+        """The conservation gap: tickets sold yet still counted as available."""
+        return lost_tickets(self.options.stock, self.final_stock, self.granted_tickets)
+
+    @property
+    def success_rate(self) -> float:
+        """Reserve requests granted, of all sent (a request the run never finished failed)."""
+        return self.granted / self.reserves if self.reserves else 1.0
+
+    @property
+    def frozen(self) -> bool:
+        return any(v.kind == "event_loop_blocked" for v in self.violations)
+
+    @property
+    def cache_saving(self) -> float | None:
+        """Share of lock acquisitions the cache avoided: each hit is a read that took no lock."""
+        would_take = self.lock_acquisitions + self.cache_hits
+        return self.cache_hits / would_take if would_take else None
+
+    @property
+    def throughput_rps(self) -> float:
+        return self.finished / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    @property
+    def is_bug(self) -> bool:
+        """A strategy that claims safety yet broke an invariant."""
+        return self.claims_safety and bool(self.violations)
+
+    @property
+    def verdict(self) -> str:
+        kinds = [k for k in trace.VERDICT_WORDS if any(v.kind == k for v in self.violations)]
+        return ", ".join(trace.VERDICT_WORDS[k] for k in kinds) or "correct"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One line of the ADR, and whether this run bears it out."""
+
+    text: str
+    measured: str
+    held: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The same load under each strategy, in ``ALL_STRATEGIES`` order."""
+
+    runs: tuple[LoadResult, ...]
+
+    @property
+    def is_bug(self) -> bool:
+        return any(run.is_bug for run in self.runs)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The same load at each concurrency level, in the order given."""
+
+    levels: tuple[int, ...]
+    runs: tuple[LoadResult, ...]
+
+    @property
+    def is_bug(self) -> bool:
+        return any(run.is_bug for run in self.runs)
+
+
+# -- percentiles and the histogram -----------------------------------------------------------
+
+
+def percentile(ordered: Sequence[float], p: int, zeros: int = 0) -> float | None:
+    """Nearest-rank percentile ``p`` of ``zeros`` zeros followed by ``ordered`` (ascending).
+
+    Nearest rank returns a wait that really happened (no interpolation), and
+    the rank is computed in integers so that P95 of 20 values is the 19th.
+    """
+    count = zeros + len(ordered)
+    if count == 0:
+        return None
+    rank = max(1, (p * count + 99) // 100)
+    return 0.0 if rank <= zeros else ordered[rank - zeros - 1]
+
+
+def lock_wait(ordered: Sequence[float], zeros: int = 0) -> LockWait | None:
+    p50, p95, p99 = (percentile(ordered, p, zeros) for p in PERCENTILES)
+    if p50 is None or p95 is None or p99 is None:
+        return None
+    return LockWait(p50, p95, p99, ordered[-1] if ordered else 0.0)
+
+
+# Bin edges in seconds: 1-2-5 steps from 1 us up, so bars read as round numbers.
+_EDGES = (0.0,) + tuple(m * 10.0**e for e in range(-6, 3) for m in (1, 2, 5))
+
+
+def wait_histogram(ordered: Sequence[float], zeros: int = 0) -> tuple[Bin, ...]:
+    """Waits binned on a 1-2-5 scale; a first bin [0, 0) holds the waits of exactly 0.
+
+    Only the span from the shortest to the longest timed wait is kept, so a run
+    with waits from 1 ms to 40 ms draws a handful of bars, not twenty.
+    """
+    bins = [Bin(0.0, 0.0, zeros)] if zeros else []
+    if not ordered:
+        return tuple(bins)
+    edges = _EDGES if ordered[-1] < _EDGES[-1] else _EDGES + (ordered[-1] * 2,)
+    first = bisect_right(edges, ordered[0]) - 1
+    last = bisect_right(edges, ordered[-1]) - 1
+    for low, high in zip(edges[first : last + 1], edges[first + 1 : last + 2], strict=True):
+        count = bisect_left(ordered, high) - bisect_left(ordered, low)
+        bins.append(Bin(low, high, count))
+    return tuple(bins)
+
+
+# -- the ADR's claims --------------------------------------------------------------------------
+
+
+def adr_claims(result: LoadResult) -> tuple[Claim, ...]:
+    """The ADR's validation lines, each checked against this run."""
+    claims = []
+    if result.demand <= result.options.stock:  # the ADR's test: enough stock for everyone
+        rate = result.success_rate
+        claims.append(Claim("Success Rate: 100%", f"{rate:.1%}", rate == 1.0))
+    claims += [
+        Claim(
+            "Race Conditions: 0",
+            f"{result.lost_updates} lost, {result.oversold} oversold"
+            + (", event loop blocked" if result.frozen else ""),
+            not result.violations,
+        ),
+    ]
+    if result.lock_wait is not None:
+        p95 = result.lock_wait.p95
+        claims.append(
+            Claim("Lock Wait Time: < 5ms (P95)", f"{p95 * 1000:.3f} ms", p95 < ADR_P95_LIMIT_S)
+        )
+    if result.cache_saving is not None and result.reads:
+        saving = result.cache_saving
+        claims.append(
+            Claim(
+                "Read-heavy: 70% fewer lock acquisitions",
+                f"{saving:.0%} fewer",
+                saving >= ADR_CACHE_SAVING,
+            )
+        )
+    return tuple(claims)
+
+
+# -- JSON -----------------------------------------------------------------------------------
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 6)
+
+
+def load_to_dict(result: LoadResult) -> dict[str, Any]:
+    """The ``--json`` document of one load; the Rich view reads the same result."""
+    options = result.options
+    wait = result.lock_wait
+    low, high = options.qty
+    return {
+        "strategy": result.strategy,
+        "claims_safety": result.claims_safety,
+        "stock": options.stock,
+        "requests": result.requests,
+        "qty": str(low) if low == high else f"{low}-{high}",
+        "concurrency": options.workers,
+        "latency_ms": _ms(options.latency_s),
+        "reads": result.reads,
+        "seed": options.seed,
+        "granted": result.granted,
+        "granted_tickets": result.granted_tickets,
+        "rejected": result.rejected,
+        "final_stock": result.final_stock,
+        "oversold": result.oversold,
+        "lost_updates": result.lost_updates,
+        "success_rate": result.success_rate,
+        "verdict": result.verdict,
+        "bug": result.is_bug,
+        "violations": [violation_to_dict(v) for v in result.violations],
+        "lock_acquisitions": result.lock_acquisitions,
+        "cache_hits": result.cache_hits,
+        "cache_oldest_ms": result.cache_oldest_ms,
+        "cache_saving": result.cache_saving,
+        "lock_wait_ms": {
+            "p50": _ms(wait.p50) if wait else None,
+            "p95": _ms(wait.p95) if wait else None,
+            "p99": _ms(wait.p99) if wait else None,
+            "max": _ms(wait.max) if wait else None,
+        },
+        "histogram": [
+            {"low_ms": _ms(b.low), "high_ms": _ms(b.high), "count": b.count}
+            for b in result.histogram
+        ],
+        "adr_claims": [
+            {"claim": c.text, "measured": c.measured, "held": c.held} for c in adr_claims(result)
+        ],
+        "elapsed_s": round(result.elapsed_s, 6),
+        "throughput_rps": round(result.throughput_rps, 1),
+    }
+
+
+def reserve_to_dict(outcome: LoadResult | Sweep | Comparison) -> dict[str, Any]:
+    """The ``--json`` document of whatever ``run_reserve`` returned."""
+    if isinstance(outcome, Sweep):
+        return sweep_to_dict(outcome)
+    if isinstance(outcome, Comparison):
+        return comparison_to_dict(outcome)
+    return load_to_dict(outcome)
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "strategies": [run.strategy for run in comparison.runs],
+        "bug": comparison.is_bug,
+        "runs": [load_to_dict(run) for run in comparison.runs],
+    }
+
+
+def sweep_to_dict(sweep: Sweep) -> dict[str, Any]:
+    return {
+        "levels": list(sweep.levels),
+        "bug": sweep.is_bug,
+        "runs": [load_to_dict(run) for run in sweep.runs],
+    }

@@ -1,0 +1,94 @@
+"""Rich views for ``vacancy explore``: the headline, the outcomes, the witnesses."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from vacancy_cli.app.explore import Exploration, Report
+from vacancy_cli.model import trace
+from vacancy_cli.render.simulation import timeline
+from vacancy_cli.stock.base import parse_strategy
+
+_BREAKS: dict[tuple[str, ...], str] = {
+    ("lost_update",): "lose an update",
+    ("oversell",): "oversell",
+    ("negative_stock",): "drive the stock negative",
+    ("event_loop_blocked",): "freeze the event loop",
+}
+
+
+def show_report(report: Report, console: Console) -> None:
+    """``vacancy explore``: per strategy, a headline, the outcomes, the witnesses."""
+    console.print(Text.assemble((report.title, "bold"), f"  ({report.scenario})"))
+    for exploration in report.explorations:
+        console.print()
+        _show_exploration(exploration, console)
+
+
+def _show_exploration(exp: Exploration, console: Console) -> None:
+    strategy = parse_strategy(exp.strategy)
+    console.print(Text(f"{exp.strategy}: {strategy.summary}", style="bold"))
+    console.print(Text(_headline(exp), style="bold red" if exp.violating else "bold green"))
+    console.print(Text(_coverage(exp), style="dim"))
+    table = Table(title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Final stock", justify="right")
+    table.add_column("Granted")
+    table.add_column("Schedules", justify="right")
+    table.add_column("Breaks")
+    for number, outcome in enumerate(exp.outcomes, start=1):
+        breaks = ", ".join(trace.VERDICT_WORDS[k] for k in outcome.violations)
+        table.add_row(
+            str(number),
+            str(outcome.final_stock),
+            ", ".join(outcome.granted) or "none",
+            f"{outcome.schedules:,}",
+            Text(breaks or "nothing", style="red" if breaks else "green"),
+        )
+    console.print(table)
+    for number, outcome in enumerate(exp.outcomes, start=1):
+        console.print(Text(f"#{number} witness: ", style="bold").append(outcome.bare, "cyan"))
+        console.print(Padding(Text(outcome.annotated, style="dim"), (0, 0, 0, 4)))
+    if exp.witness_run is not None:
+        console.print()
+        console.print(Text("The first violating witness, replayed:", style="bold"))
+        console.print(timeline(exp.witness_run))
+        for violation in exp.witness_run.violations:
+            console.print(Padding(Text(f"✗ {violation.message}", style="red"), (0, 0, 0, 2)))
+        first = exp.violating[0]
+        console.print(
+            Text(
+                f"Replay it: vacancy simulate {exp.scenario} --strategy {exp.strategy} "
+                f'--schedule "{first.bare}"',
+                style="dim",
+            )
+        )
+
+
+def _headline(exp: Exploration) -> str:
+    total = exp.schedules
+    kinds = tuple(sorted({k for o in exp.violating for k in o.violations}))
+    verb = _BREAKS.get(kinds, "break an invariant")
+    what = "interleavings" if exp.mode == "exhaustive" else "sampled schedules"
+    if not exp.violating:
+        return f"none of {total:,} {what} break an invariant"
+    return f"{exp.violating_schedules:,} of {total:,} {what} {verb}"
+
+
+def _coverage(exp: Exploration) -> str:
+    if exp.mode != "exhaustive":
+        picker = "PCT" if exp.mode == "pct" else "uniformly random"
+        return (
+            f"{exp.runs:,} {picker} runs, {exp.states:,} distinct schedules; "
+            "sampling is not a proof: other outcomes may exist"
+        )
+    if not exp.complete:
+        return (
+            f"incomplete: stopped after {exp.states:,} states (--max-states {exp.max_states}); "
+            "the outcomes below are only those reached so far"
+        )
+    naive = exp.naive_interleavings or 0
+    return f"complete: {naive:,} interleavings, {exp.states:,} distinct states explored"

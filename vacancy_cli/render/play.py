@@ -1,0 +1,251 @@
+"""Rich views for ``vacancy play``: the turn, the code with each request's line, the end."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from vacancy_cli.app.explain import explain
+from vacancy_cli.app.play import Game, IllegalMove, PlayView, SourceBlock
+from vacancy_cli.model import trace
+from vacancy_cli.model.goal import Goal
+from vacancy_cli.render.simulation import header, timeline
+
+HELP = (
+    "Type a request's id to give it one step: it runs to its next await, to its end, "
+    "or until it has to wait for the lock. Commands: u undo the last step, r restart, "
+    "h help, q quit."
+)
+
+
+def show_turn(view: PlayView, console: Console) -> None:
+    console.print(
+        Text.assemble(
+            (view.title, "bold"), f"  strategy {view.strategy}, stock ", (str(view.stock), "bold")
+        )
+    )
+    if view.goal is not None:
+        console.print(Text(f"Challenge: {view.goal.text}", style="yellow"))
+    console.print(requests_table(view))
+    for block in view.source:
+        console.print(code(view, block))
+    if view.steps:
+        console.print(timeline(partial_run(view)))
+
+
+def requests_table(view: PlayView) -> Table:
+    table = Table()
+    for name in ("Request", "Wants", "State", "Parked at", "Has read", "Result"):
+        table.add_column(name)
+    for request in view.requests:
+        wants = f"{request.qty} ticket(s)" if request.op == "reserve" else "to read the stock"
+        result = ""
+        if request.state == "done":
+            if request.op == "available":
+                result = f"told {request.returned}"
+            else:
+                result = "granted" if request.granted else "rejected"
+        table.add_row(
+            Text(request.id, style="bold cyan"),
+            wants,
+            request.state,
+            f"line {request.line}" if request.line else "",
+            "" if request.seen is None else str(request.seen),
+            result,
+        )
+    return table
+
+
+def code(view: PlayView, block: SourceBlock) -> Panel:
+    """The strategy's real source, each request's line highlighted and named."""
+    lines = block.code.splitlines()
+    end = block.start + len(lines) - 1
+    here = [r for r in view.requests if r.line is not None and block.start <= r.line <= end]
+    syntax = Syntax(
+        block.code.rstrip("\n"),
+        "python",
+        line_numbers=True,
+        start_line=block.start,
+        highlight_lines={r.line for r in here if r.line is not None},
+        theme="ansi_dark",
+        word_wrap=True,
+    )
+    legend = Text()
+    for request in here:
+        assert request.line is not None
+        source = lines[request.line - block.start].split("#")[0].strip()
+        mark = "⏸" if request.state == "waiting" else "▶"
+        why = "waiting for the lock" if request.state == "waiting" else "parked"
+        if legend:
+            legend.append("\n")
+        legend.append(f"{mark} {request.id}", style="bold cyan")
+        legend.append(f" {why} at line {request.line}: {source}")
+    return Panel(Group(syntax, legend) if here else syntax, title=block.name, title_align="left")
+
+
+def partial_run(view: PlayView) -> trace.Run:
+    """The steps so far, as a run the timeline can draw (unchecked until it ends)."""
+    if view.run is not None:
+        return view.run
+    results = tuple(
+        trace.RequestResult(r.id, r.op, r.qty, r.granted, r.returned or 0) for r in view.requests
+    )
+    return trace.Run(view.strategy, 0, view.stock, None, results, view.steps, ())
+
+
+def prompt(view: PlayView) -> str:
+    return f"Move which request? [{'/'.join(view.options)}] (u undo, r restart, h help, q quit): "
+
+
+def show_end(view: PlayView, console: Console) -> None:
+    run = view.run
+    assert run is not None
+    console.print(
+        Text(
+            f"All requests have finished: final stock {run.final_stock}, "
+            f"{run.granted_tickets} ticket(s) granted, {run.verdict}.",
+            style="bold green" if not run.violations else "bold red",
+        )
+    )
+    for sentence in explain(run):
+        console.print(Text(f"  {sentence}"))
+    if view.goal is not None:
+        if view.goal_met:
+            console.print(
+                Text(
+                    f"Challenge met in {len(view.steps)} steps: {view.goal.text}",
+                    style="bold green",
+                )
+            )
+        else:
+            console.print(
+                Text(
+                    f"Challenge not met: {view.goal.text} (r to restart, u to undo)", style="yellow"
+                )
+            )
+
+
+def _read(console: Console, question: str) -> str | None:
+    """One line from the user; None at the end of input (Ctrl-D, or a script ran out)."""
+    try:
+        return console.input(question).strip()
+    except EOFError:
+        return None
+
+
+def _hint(console: Console, message: str) -> None:
+    console.print(Text(f"  {message}", style="yellow"))
+
+
+def play_loop(game: Game, console: Console) -> PlayView:
+    """Turns until the learner quits or input ends; the last view is returned."""
+    while True:
+        view = game.view()
+        if console.is_terminal:
+            console.clear()
+        show_turn(view, console)
+        if view.finished:
+            show_end(view, console)
+        while True:
+            answer = _read(console, prompt(view))
+            if answer is None or answer.lower() in ("q", "quit", "exit"):
+                return view
+            if _answer(game, view, answer, console):
+                break
+
+
+def _answer(game: Game, view: PlayView, answer: str, console: Console) -> bool:
+    """Act on one answer; True when the view changed and must be drawn again."""
+    command = answer.lower()
+    try:
+        if command in ("h", "help", "?"):
+            console.print(Text(HELP))
+            return False
+        if command in ("u", "undo"):
+            game.undo()
+            return True
+        if command in ("r", "restart"):
+            game.restart()
+            return True
+        if not answer:
+            raise IllegalMove("type a request's id, or h for help")
+        if view.finished:
+            raise IllegalMove("every request has finished: u to undo, r to restart, q to quit")
+        game.move(_match(answer, view))
+        return True
+    except IllegalMove as exc:
+        options = f" Runnable now: {', '.join(view.options)}." if view.options else ""
+        _hint(console, f"{exc}.{options}")
+        return False
+
+
+def _match(answer: str, view: PlayView) -> str:
+    """The id the learner meant: exact, or the only one equal ignoring case."""
+    ids = [r.id for r in view.requests]
+    if answer in ids:
+        return answer
+    folded = [rid for rid in ids if rid.lower() == answer.lower()]
+    return folded[0] if len(folded) == 1 else answer
+
+
+def ask_final_stock(console: Console, strategy: str) -> int | None:
+    """Predict, then reveal: the room's guess for the final stock."""
+    while True:
+        answer = _read(console, f"Predict the final stock under {strategy}: ")
+        if answer is None:
+            return None
+        if answer.isdigit():
+            return int(answer)
+        _hint(console, "a whole number, such as 98")
+
+
+def show_prediction(console: Console, guess: int | None, final: int) -> None:
+    if guess is None:
+        return
+    right = guess == final
+    console.print(
+        Text(
+            f"You predicted {guess}; the stock ended at {final}: {'right' if right else 'wrong'}.",
+            style="bold green" if right else "bold red",
+        )
+    )
+
+
+def step_through(sim: trace.Simulation, console: Console) -> None:
+    """Presenter mode: each key press reveals one more row of each timeline."""
+    for run in sim.runs:
+        for shown in range(1, len(run.steps) + 1):
+            if console.is_terminal:
+                console.clear()
+            console.print(header(sim))
+            console.print(timeline(run, upto=shown))
+            left = len(run.steps) - shown
+            if left and _read(console, f"Enter: next step ({left} more), q: show all ") in (
+                None,
+                "q",
+            ):
+                break
+    if console.is_terminal:
+        console.clear()
+
+
+def show_solution(goal: Goal, run: trace.Run | None, scenario: str, console: Console) -> None:
+    console.print(Text(f"Challenge: {goal.text}", style="yellow"))
+    if run is None:
+        console.print(Text("No schedule meets this challenge.", style="bold"))
+        return
+    schedule = " ".join(step.request for step in run.steps)
+    console.print(Text(f"A shortest solution under {goal.strategy}: {schedule}", style="bold"))
+    console.print(timeline(run))
+    for sentence in explain(run):
+        console.print(Text(f"  {sentence}"))
+    console.print(
+        Text(
+            f"Replay it: vacancy simulate {scenario} --strategy {goal.strategy} "
+            f'--schedule "{schedule}"',
+            style="dim",
+        )
+    )

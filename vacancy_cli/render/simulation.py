@@ -1,0 +1,200 @@
+"""Rich views of a replay, and the pieces other views share (the timeline).
+
+Rich is imported only by the render modules (``render*.py``, ``export.py``).
+Every view is drawn from the same result objects that the core turns into
+JSON, so what a person sees and what a script parses cannot disagree.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from vacancy_cli.app.explain import explain
+from vacancy_cli.model import trace
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.stock.base import parse_strategy
+
+VERDICT_STYLE = {"correct": "green"}
+
+
+def show_simulation(
+    sim: trace.Simulation,
+    console: Console,
+    predictions: dict[str, int] | None = None,
+    show_log: bool = False,
+) -> None:
+    console.print(header(sim))
+    for run in sim.runs:
+        console.print()
+        console.print(timeline(run))
+        console.print(Text(_outcome_line(run), style="bold"))
+        for sentence in explain(run):
+            console.print(Padding(Text(sentence, style=_sentence_style(run)), (0, 0, 0, 2)))
+        if show_log:
+            console.print(audit_log(run))
+    console.print()
+    console.print(summary(sim, predictions))
+    if sim.lesson.strip():
+        console.print(Panel(escape(sim.lesson.strip()), title="Lesson", title_align="left"))
+
+
+def audit_log(run: trace.Run) -> Text:
+    if not run.audit_log:
+        return Text(f"  ({run.strategy} keeps no event log)", style="dim")
+    lines = "\n".join(f"  {entry}" for entry in run.audit_log)
+    return Text(f"  Event log:\n{lines}", style="cyan")
+
+
+def header(sim: trace.Simulation) -> Text:
+    schedule = trace.schedule_text(sim.schedule) or "(none: requests run in scenario order)"
+    return Text.assemble((sim.title, "bold"), f"  stock {sim.stock}, schedule ", (schedule, "cyan"))
+
+
+def _sentence_style(run: trace.Run) -> str:
+    return "red" if run.violations else "default"
+
+
+def timeline(run: trace.Run, upto: int | None = None) -> Table:
+    """The ADR's table: one row per step (the first ``upto`` of them), one column per request."""
+    strategy = parse_strategy(run.strategy)
+    pods = ""
+    if run.pods > 1:
+        store = "one shared store" if strategy.shared_store else "a copy of the stock each"
+        pods = f", {run.pods} pods, {store}"
+    table = Table(
+        title=f"{run.strategy}: {strategy.summary}{pods}",
+        title_justify="left",
+        title_style="bold",
+    )
+    ids = [r.id for r in run.requests]
+    table.add_column("Time", justify="right", style="dim")
+    for rid in ids:
+        table.add_column(f"Request {rid}")
+    table.add_column("Stock", justify="right")
+    qty = {r.id: r.qty for r in run.requests}
+    marks = _marks(run)
+    guard = "a permit" if run.strategy.startswith("semaphore") else "the lock"
+    for step in run.steps[:upto]:
+        cells = ["" for _ in ids]
+        cells[ids.index(step.request)] = _describe(step, qty[step.request], guard)
+        stock = Text(str(step.stock) + (f" (pod {step.pod + 1})" if run.pods > 1 else ""))
+        if step.t in marks:
+            stock.append(f" ← {marks[step.t]}", style="bold red")
+        table.add_row(f"t{step.t}", *cells, stock)
+    return table
+
+
+def _marks(run: trace.Run) -> dict[int, str]:
+    """Label the row where each violation happens: its last step."""
+    marks: dict[int, str] = {}
+    for violation in run.violations:
+        if violation.steps:
+            word = trace.VERDICT_WORDS[violation.kind]
+            at = violation.steps[-1]
+            marks[at] = f"{marks[at]}, {word}" if at in marks else word
+    for t in run.stale_reads:
+        marks.setdefault(t, "stale read")
+    return marks
+
+
+def _describe(step: trace.Step, qty: int, guard: str) -> str:
+    words = [_phrase(event, qty, guard) for event in step.events]
+    return ", ".join(words)
+
+
+def _phrase(event: trace.Event, qty: int, guard: str) -> str:
+    match event.action:
+        case trace.READ:
+            return f"reads {event.seen}"
+        case trace.WRITE:
+            return f"writes {event.value}"
+        case trace.REJECTED:
+            return f"rejects: saw {event.seen}, needs {qty}"
+        case trace.CACHE_HIT:
+            return f"reads {event.seen} from cache ({event.value} ms old)"
+        case trace.CACHES:
+            return f"caches {event.seen}"
+        case trace.WAITS:
+            return f"waits for {guard}"
+        case trace.ACQUIRES:
+            return f"takes {guard}"
+        case trace.RELEASES:
+            return f"releases {guard}"
+        case trace.BLOCKED:
+            return f"(still waiting for {guard})"
+        case trace.DONE:
+            return "(already finished)"
+        case trace.BLOCKS_LOOP:
+            return "calls acquire() on the held threading.Lock: the event loop stops"
+        case trace.FROZEN:
+            return "(frozen: the event loop is blocked)"
+    return event.action
+
+
+def _outcome_line(run: trace.Run) -> str:
+    expected = "" if run.expected_final_stock is None else f", expected {run.expected_final_stock}"
+    return f"final stock {run.final_stock}{expected}; {_tickets(run.granted_tickets)} granted; " + (
+        _verdict(run)
+    )
+
+
+def _tickets(count: int) -> str:
+    return f"{count} ticket" if count == 1 else f"{count} tickets"
+
+
+def _verdict(run: trace.Run) -> str:
+    stale = len(run.stale_reads)
+    if not stale:
+        return run.verdict
+    return f"{run.verdict}, {stale} stale read{'s' if stale > 1 else ''}"
+
+
+def summary(sim: trace.Simulation, predictions: dict[str, int] | None = None) -> Table:
+    table = Table(title="Summary", title_justify="left", title_style="bold")
+    table.add_column("Strategy")
+    table.add_column("Final stock", justify="right")
+    table.add_column("Expected", justify="right")
+    if predictions:
+        table.add_column("Predicted", justify="right")
+    table.add_column("Granted", justify="right")
+    table.add_column("Verdict")
+    for run in sim.runs:
+        granted = [r.id for r in run.requests if r.granted]
+        cells: list[str | Text] = [
+            run.strategy,
+            str(run.final_stock),
+            _check(run.expected_final_stock, run.final_stock),
+        ]
+        if predictions:
+            cells.append(_check(predictions.get(run.strategy), run.final_stock))
+        cells += [
+            f"{run.granted_tickets} ({', '.join(granted) or 'none'})",
+            Text(_verdict(run), style=VERDICT_STYLE.get(run.verdict, "bold red")),
+        ]
+        table.add_row(*cells)
+    return table
+
+
+def _check(wanted: int | None, got: int) -> Text:
+    """A number that should have matched the final stock, ticked or crossed."""
+    if wanted is None:
+        return Text("-")
+    ok = wanted == got
+    return Text(f"{wanted} {'✓' if ok else '✗'}", style="green" if ok else "bold red")
+
+
+def show_catalogue(scenarios: list[Scenario], console: Console) -> None:
+    table = Table(title="Bundled scenarios", title_justify="left", title_style="bold")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("Name", style="cyan")
+    table.add_column("Title")
+    table.add_column("Strategies")
+    for number, scenario in enumerate(scenarios, start=1):
+        table.add_row(str(number), scenario.name, scenario.title, ", ".join(scenario.strategies))
+    console.print(table)
+    console.print(Text("Run one: vacancy simulate NAME", style="dim"))

@@ -1,0 +1,195 @@
+"""ADR alternative 3, a real database: the stock in SQLite (standard library, WAL).
+
+Two variants, both real SQL on real connections (each request opens its own,
+at most ``POOL_SIZE`` at once):
+
+- ``sqlite-naive`` reads the stock with one statement, awaits, and writes it
+  back with another. Each statement commits on its own, so the race is the
+  same as in memory: two connections read 100, both write 99.
+- ``sqlite-conditional`` is the ADR's future enhancement, one statement:
+  ``UPDATE stock SET qty = qty - ? WHERE qty >= ? RETURNING qty``. The check and
+  the write are one atomic step inside the database, so nothing can come
+  between them, whatever the schedule.
+
+In a simulation each statement is a step. The database file lives in a
+temporary folder that ``close`` removes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, closing, contextmanager
+from pathlib import Path
+
+from vacancy_cli.model import trace
+from vacancy_cli.model.clock import Clock
+from vacancy_cli.model.errors import OptionError, ServerError
+from vacancy_cli.stock.base import POOL_SIZE, Hooks, StockManager
+
+_SCHEMA = """
+CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL);
+CREATE TABLE reservations (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, qty INTEGER NOT NULL);
+"""
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK: all of it is committed, or none."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _book(db: sqlite3.Connection, qty: int) -> None:
+    """The reservation itself, so conservation can be checked from the database alone."""
+    db.execute("INSERT INTO reservations (process, qty) VALUES (?, ?)", (os.getpid(), qty))
+
+
+class SqliteStockManager(StockManager):
+    """The stock as one row of a SQLite table; ``total`` reads and writes that row."""
+
+    def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
+        """A new database in a temporary folder, or, given ``folder``, another pod's."""
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
+        except OSError as exc:
+            raise OptionError(f"cannot make a folder for the SQLite database: {exc}") from None
+        self._owns_folder = folder is None
+        self.path = self.folder / "stock.db"
+        self._pool = asyncio.Semaphore(POOL_SIZE)
+        if self._owns_folder:
+            try:
+                with closing(self.connect()) as db:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(_SCHEMA)
+                    db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
+            except sqlite3.Error as exc:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise OptionError(f"cannot create the SQLite database {self.path}: {exc}") from None
+            except BaseException:  # nothing half-made is left behind, whatever the failure
+                shutil.rmtree(self.folder, ignore_errors=True)
+                raise
+            super().__init__(stock, hooks, clock)
+        else:  # joining: the stock is already there, and not ours to reset
+            self.attach(stock, hooks, clock)
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection in autocommit mode: every statement commits on its own."""
+        return sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[sqlite3.Connection]:
+        """A request's own connection (once one of the pool's slots is free); a
+        database that fails mid-run is one clear error."""
+        try:
+            async with self._pool:
+                with closing(self.connect()) as db:
+                    yield db
+        except sqlite3.OperationalError as exc:  # locked past the timeout, read-only, gone
+            raise ServerError(f"the SQLite database {self.path} failed: {exc}") from None
+
+    @property
+    def total(self) -> int:
+        with closing(self.connect()) as db:
+            row = db.execute("SELECT qty FROM stock WHERE id = 1").fetchone()
+        return int(row[0])
+
+    @total.setter
+    def total(self, value: int) -> None:
+        with closing(self.connect()) as db:
+            db.execute("UPDATE stock SET qty = ? WHERE id = 1", (value,))
+
+    async def available(self) -> int:
+        cached = self._cached()
+        if cached is not None:
+            return cached
+        seen = self._read()
+        await self.hooks.checkpoint()  # I/O: the answer travels back
+        self._fill_cache(seen)
+        return seen
+
+    def ledger(self) -> tuple[int, int, int]:
+        """What the database says: stock left, reservations, and tickets they hold."""
+        with closing(self.connect()) as db:
+            (left,) = db.execute("SELECT qty FROM stock WHERE id = 1").fetchone()
+            count, tickets = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(qty), 0) FROM reservations"
+            ).fetchone()
+        return int(left), int(count), int(tickets)
+
+    def close(self) -> None:
+        if self._owns_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class NaiveSqliteStockManager(SqliteStockManager):
+    """SELECT, await, UPDATE: two statements, two commits, and a gap between them."""
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        async with self.session() as db:
+            (seen,) = db.execute("SELECT qty FROM stock WHERE id = 1").fetchone()
+            self.hooks.record(trace.READ, seen)
+            await self.hooks.checkpoint()  # I/O between the two statements
+            if seen < qty:
+                self.hooks.record(trace.REJECTED, seen)
+                return False, seen
+            with _transaction(db):  # the write and its reservation commit together
+                db.execute("UPDATE stock SET qty = ? WHERE id = 1", (seen - qty,))
+                _book(db, qty)
+        self._invalidate_cache()
+        self.hooks.record(trace.WRITE, seen, seen - qty)
+        return True, seen - qty
+
+
+class LockedSqliteStockManager(NaiveSqliteStockManager):
+    """The ADR's asyncio.Lock around the naive statements: one lock per pod.
+
+    Safe while there is one pod. Each pod is its own process with its own lock,
+    so two pods can both be inside "the" lock at once: the ADR's "lock is
+    per-pod, not distributed", run.
+    """
+
+    def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
+        super().__init__(stock, hooks, clock, folder)
+        self.lock = asyncio.Lock()
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        async with self.hooks.hold(self.lock):
+            return await super().reserve(qty)
+
+
+class ConditionalSqliteStockManager(SqliteStockManager):
+    """The ADR's conditional update: check and write in one atomic statement."""
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        async with self.session() as db:
+            with _transaction(db):
+                row = db.execute(
+                    "UPDATE stock SET qty = qty - ? WHERE id = 1 AND qty >= ? RETURNING qty",
+                    (qty, qty),
+                ).fetchone()
+                if row is not None:
+                    _book(db, qty)
+        if row is None:
+            left = self.total
+            self.hooks.record(trace.REJECTED, left)
+            return False, left
+        self._invalidate_cache()
+        self.hooks.record(trace.WRITE, row[0] + qty, row[0])
+        return True, int(row[0])
+
+
+VARIANTS: dict[str, Callable[..., SqliteStockManager]] = {
+    "sqlite-naive": NaiveSqliteStockManager,
+    "sqlite-locked": LockedSqliteStockManager,
+    "sqlite-conditional": ConditionalSqliteStockManager,
+}
