@@ -19,7 +19,8 @@ import sys
 import time
 
 from vacancy_cli.app.explore import explore_scenario
-from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.stock.base import parse_strategy
 

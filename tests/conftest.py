@@ -1,4 +1,4 @@
-"""Shared fixtures: scenario files written to tmp_path."""
+"""Shared fixtures: scenario files written to tmp_path, the test servers for the CLI."""
 
 from __future__ import annotations
 
@@ -8,20 +8,7 @@ from pathlib import Path
 
 import pytest
 
-LOST_UPDATE = """
-title = "Lost update"
-stock = 100
-strategies = ["none", "asyncio-lock"]
-schedule = "A B A B"
-
-[[requests]]
-id = "A"
-qty = 1
-
-[[requests]]
-id = "B"
-qty = 1
-"""
+from helpers import SERVER_URLS
 
 
 @pytest.fixture
@@ -36,15 +23,13 @@ def write_scenario(tmp_path: Path) -> Callable[[str, str], Path]:
     return write
 
 
-SERVER_URLS = {"redis": "VACANCY_TEST_REDIS_URL", "postgres": "VACANCY_TEST_POSTGRES_URL"}
-
-
 @pytest.fixture(autouse=True)
 def _test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the server strategies at the test servers, when .ci/services started them.
+    """Give the command line the test servers, when .ci/services started them.
 
-    Set through monkeypatch even when there is no server, so that a URL a test's
-    command line writes into the environment (``--redis-url``) is undone after it.
+    The command layer reads ``VACANCY_*_URL`` as the default of ``--redis-url``
+    and ``--postgres-url``; set through monkeypatch even when there is no
+    server, so that nothing a test sets outlives it.
     """
     for kind, variable in SERVER_URLS.items():
         url = os.environ.get(variable)
@@ -52,11 +37,3 @@ def _test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, url or "none")
         if not url:
             monkeypatch.delenv(name)
-
-
-def missing_servers(strategies: tuple[str, ...] | list[str]) -> str | None:
-    """Why these strategies cannot run here (a server they need was not started), or None."""
-    for kind, variable in SERVER_URLS.items():
-        if any(s.startswith(f"{kind}-") for s in strategies) and not os.environ.get(variable):
-            return f"no {kind} server: set {variable} (.ci/run starts one)"
-    return None

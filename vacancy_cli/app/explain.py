@@ -8,15 +8,20 @@ bundled ones. One function per kind of event worth a sentence.
 from __future__ import annotations
 
 from vacancy_cli.model import trace
-from vacancy_cli.model.trace import Run, Step
+from vacancy_cli.model.result import Run, Violation, ViolationKind
+from vacancy_cli.model.strategies import PERMIT, parse_strategy
+from vacancy_cli.model.trace import Step
 
 
 def explain(run: Run) -> tuple[str, ...]:
     """Sentences for a finished run: what went wrong first, then what is worth seeing."""
-    sentences = [_lost_update(run, v) for v in run.violations if v.kind == "lost_update"]
-    sentences += [_oversell(run) for v in run.violations if v.kind == "oversell"]
+    kinds = ViolationKind
+    sentences = [_lost_update(run, v) for v in run.violations if v.kind is kinds.LOST_UPDATE]
+    sentences += [_oversell(run) for v in run.violations if v.kind is kinds.OVERSELL]
     sentences += [
-        v.message for v in run.violations if v.kind in ("negative_stock", "event_loop_blocked")
+        v.message
+        for v in run.violations
+        if v.kind in (kinds.NEGATIVE_STOCK, kinds.EVENT_LOOP_BLOCKED)
     ]
     sentences += [_stale_read(run, t) for t in run.stale_reads]
     sentences += _waits(run)
@@ -41,7 +46,7 @@ def _names(ids: list[str]) -> str:
     return ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
-def _lost_update(run: Run, violation: trace.Violation) -> str:
+def _lost_update(run: Run, violation: Violation) -> str:
     if len(violation.steps) != 2:
         return violation.message
     read_t, write_t = violation.steps
@@ -104,8 +109,9 @@ def _stale_read(run: Run, t: int) -> str:
 
 
 def _waits(run: Run) -> list[str]:
-    semaphore = run.strategy.startswith("semaphore")
-    taken, it = ("every permit taken", "a permit") if semaphore else ("the lock taken", "it")
+    strategy = parse_strategy(run.strategy)
+    taken = strategy.guard_taken
+    it = strategy.guard_noun if strategy.guard == PERMIT else "it"
     sentences = []
     for step in run.steps:
         if not step.has(trace.WAITS):

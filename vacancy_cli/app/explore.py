@@ -20,72 +20,14 @@ import asyncio
 import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
 from vacancy_cli.app.simulate import replay
 from vacancy_cli.engine.sampling import sample
-from vacancy_cli.engine.search import End, Progress, Search
-from vacancy_cli.model import trace
+from vacancy_cli.engine.search import Progress, Search
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.model.goal import Goal
+from vacancy_cli.model.result import Exploration, Outcome, Report
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.stock.base import strategy_names
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A distinct end of the scenario, and the shortest schedule found to reach it."""
-
-    final_stock: int
-    granted: tuple[str, ...]
-    schedules: int
-    violations: tuple[str, ...]  # kinds: lost_update, oversell, negative_stock
-    witness: tuple[str, ...]
-    actions: tuple[str, ...]  # what each witness step does: read, write, waits...
-
-    @property
-    def bare(self) -> str:
-        return " ".join(self.witness)
-
-    @property
-    def annotated(self) -> str:
-        return " ".join(f"{r}:{a}" for r, a in zip(self.witness, self.actions, strict=True))
-
-
-@dataclass(frozen=True)
-class Exploration:
-    """Everything one strategy can do with one scenario (or a sample of it)."""
-
-    scenario: str
-    strategy: str
-    mode: str  # exhaustive | random | pct
-    naive_interleavings: int | None  # schedules a plain enumeration would run
-    states: int  # states explored (exhaustive) or distinct schedules run (sampling)
-    complete: bool
-    runs: int  # schedules run to the end when sampling; 0 when exhaustive
-    max_states: int | None
-    outcomes: tuple[Outcome, ...]
-    witness_run: trace.Run | None  # the first violating outcome's witness, replayed
-
-    @property
-    def violating(self) -> tuple[Outcome, ...]:
-        return tuple(o for o in self.outcomes if o.violations)
-
-    @property
-    def violating_schedules(self) -> int:
-        return sum(o.schedules for o in self.violating)
-
-    @property
-    def schedules(self) -> int:
-        return sum(o.schedules for o in self.outcomes)
-
-
-@dataclass(frozen=True)
-class Report:
-    scenario: str
-    title: str
-    explorations: tuple[Exploration, ...]
+from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy, strategies_named
 
 
 def explore_scenario(
@@ -98,6 +40,7 @@ def explore_scenario(
     pct_depth: int | None = None,
     on_progress: Progress | None = None,
     pods: int | None = None,
+    servers: Servers = NO_SERVERS,
 ) -> Report:
     """Explore ``scenario`` under each strategy (default: the file's list).
 
@@ -107,8 +50,8 @@ def explore_scenario(
     if pods is not None:
         scenario = scenario.with_pods(pods)
     explorations = tuple(
-        _explore_one(scenario, name, max_states, random_runs, seed, pct_depth, on_progress)
-        for name in strategy_names(strategies or scenario.strategies)
+        _explore_one(scenario, strategy, max_states, random_runs, seed, pct_depth, on_progress)
+        for strategy in strategies_named(strategies or scenario.strategies, servers)
     )
     return Report(scenario.name, scenario.title, explorations)
 
@@ -126,7 +69,7 @@ def _check_options(max_states: int | None, runs: int | None, pct_depth: int | No
 
 def _explore_one(
     scenario: Scenario,
-    strategy: str,
+    strategy: Strategy,
     max_states: int | None,
     runs: int | None,
     seed: int,
@@ -135,12 +78,11 @@ def _explore_one(
 ) -> Exploration:
     if runs is not None:
         ends = asyncio.run(sample(scenario, strategy, runs, seed, pct_depth, on_progress))
-        outcomes = _merge(ends)
+        outcomes = merge(ends)
         mode, naive, states, complete = ("pct" if pct_depth else "random"), None, len(ends), False
     else:
         search = Search(scenario, strategy, max_states, on_progress)
-        ends = asyncio.run(_search(search))
-        outcomes = _merge(e for end in ends for e in _renamings(scenario, end))
+        outcomes = explore_exhaustively(search)
         complete = search.complete
         naive = sum(o.schedules for o in outcomes) if complete else None
         mode, states = "exhaustive", len(search.states)
@@ -148,7 +90,7 @@ def _explore_one(
     witness = replay(scenario, strategy, violating[0].witness) if violating else None
     return Exploration(
         scenario=scenario.name,
-        strategy=strategy,
+        strategy=strategy.name,
         mode=mode,
         naive_interleavings=naive,
         states=states,
@@ -160,12 +102,17 @@ def _explore_one(
     )
 
 
-async def _search(search: Search) -> list[End]:
-    await search.run()
-    return await search.ends()
+def explore_exhaustively(search: Search) -> tuple[Outcome, ...]:
+    """Every outcome of ``search``'s scenario, each id assignment its own outcome."""
+
+    async def found() -> list[Outcome]:
+        await search.run()
+        return await search.outcomes()
+
+    return merge(e for end in asyncio.run(found()) for e in _renamings(search.scenario, end))
 
 
-def _renamings(scenario: Scenario, end: End) -> list[End]:
+def _renamings(scenario: Scenario, end: Outcome) -> list[Outcome]:
     """``end`` for every assignment of ids within groups of identical requests."""
     groups: dict[tuple[str, int], list[str]] = {}
     for spec in scenario.requests:
@@ -192,7 +139,7 @@ def _renamings(scenario: Scenario, end: End) -> list[End]:
         rename = {old: new for part in choice for old, new in part.items()}
         granted = {rename[rid] for rid in end.granted}
         renamed.append(
-            End(
+            Outcome(
                 schedules=end.schedules // variants,
                 witness=tuple(rename[rid] for rid in end.witness),
                 actions=end.actions,
@@ -204,7 +151,7 @@ def _renamings(scenario: Scenario, end: End) -> list[End]:
     return renamed
 
 
-def _merge(ends: Iterable[End]) -> tuple[Outcome, ...]:
+def merge(ends: Iterable[Outcome]) -> tuple[Outcome, ...]:
     """Ends with the same final stock and granted ids are one outcome."""
     merged: dict[tuple[int, tuple[str, ...]], Outcome] = {}
     for end in ends:
@@ -226,61 +173,3 @@ def _merge(ends: Iterable[End]) -> tuple[Outcome, ...]:
 def _order(outcome: Outcome) -> tuple[bool, int, tuple[str, ...]]:
     """Violations first; then the higher final stock (more tickets lost) first."""
     return (not outcome.violations, -outcome.final_stock, outcome.granted)
-
-
-def exploration_to_dict(exploration: Exploration) -> dict[str, Any]:
-    return {
-        "scenario": exploration.scenario,
-        "strategy": exploration.strategy,
-        "mode": exploration.mode,
-        "naive_interleavings": exploration.naive_interleavings,
-        "states": exploration.states,
-        "complete": exploration.complete,
-        "runs": exploration.runs,
-        "violating_schedules": exploration.violating_schedules,
-        "outcomes": [
-            {
-                "final_stock": o.final_stock,
-                "granted": list(o.granted),
-                "schedules": o.schedules,
-                "violations": list(o.violations),
-                "witness": o.bare,
-                "witness_annotated": o.annotated,
-            }
-            for o in exploration.outcomes
-        ],
-    }
-
-
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The first strategy's exploration at the top level, every one in ``explorations``.
-
-    The top level keeps the same keys whatever the number of strategies, so a
-    script that asked for one strategy reads it directly.
-    """
-    return {
-        **exploration_to_dict(report.explorations[0]),
-        "title": report.title,
-        "explorations": [exploration_to_dict(e) for e in report.explorations],
-    }
-
-
-def solve(scenario: Scenario, goal: Goal) -> trace.Run | None:
-    """The shortest schedule that meets a challenge, replayed: the facilitator's answer.
-
-    Explore's witnesses come first (shortest first); a goal that needs more than
-    an outcome can tell (stale reads) is checked on each replay, and if no
-    witness meets it, seeded random schedules are tried.
-    """
-    exploration = _explore_one(scenario, goal.strategy, None, None, 0, None, None)
-    candidates = [
-        o.witness
-        for o in sorted(exploration.outcomes, key=lambda o: len(o.witness))
-        if goal.met_by_outcome(o.final_stock, o.granted, o.violations)
-    ]
-    candidates += [end.witness for end in asyncio.run(sample(scenario, goal.strategy, 500, 0))]
-    for witness in candidates:
-        run = replay(scenario, goal.strategy, witness)
-        if goal.met_by(run):
-            return run
-    return None

@@ -12,13 +12,15 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from vacancy_cli.engine.checker import check
+from vacancy_cli.engine.runs import finish_run
 from vacancy_cli.engine.scheduler import Scheduler, State
 from vacancy_cli.model import trace
 from vacancy_cli.model.errors import VacancyError
 from vacancy_cli.model.goal import Goal
+from vacancy_cli.model.requests import AVAILABLE
+from vacancy_cli.model.result import Run
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.strategies import NO_SERVERS, Servers, parse_strategy
 
 
 class IllegalMove(VacancyError):
@@ -31,7 +33,8 @@ class RequestView:
     op: str
     qty: int
     state: str  # not started | parked | waiting | done
-    line: int | None  # where it is parked in the strategy's source
+    file: str | None  # where it is parked in the strategy's source: the file
+    line: int | None  # and the line
     seen: int | None  # the last stock value it read
     granted: bool | None
     returned: int | None
@@ -42,6 +45,7 @@ class SourceBlock:
     """One method of the strategy, as its real source, with its first line number."""
 
     name: str
+    file: str
     start: int
     code: str
 
@@ -54,7 +58,7 @@ class PlayView:
     requests: tuple[RequestView, ...]
     steps: tuple[trace.Step, ...]
     options: tuple[str, ...]
-    run: trace.Run | None  # the checked run, once every request has finished
+    run: Run | None  # the checked run, once every request has finished
     goal: Goal | None
     goal_met: bool
     source: tuple[SourceBlock, ...]
@@ -65,23 +69,19 @@ class PlayView:
 
 
 class Game:
-    def __init__(self, scenario: Scenario, strategy: str | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, strategy: str | None = None, servers: Servers = NO_SERVERS
+    ) -> None:
         goal = scenario.goal
         default = goal.strategy if goal else scenario.strategies[0]
         self.scenario = scenario
-        self.strategy = parse_strategy(strategy or default)
+        self.strategy = parse_strategy(strategy or default, servers)
         self.goal = goal if goal and goal.strategy == self.strategy.name else None
         self.moves: list[str] = []
         self._scheduler = self._replay()
 
     def _replay(self) -> Scheduler:
-        scheduler = Scheduler(
-            self.scenario.stock,
-            self.scenario.requests,
-            self.strategy,
-            self.scenario.step_ms,
-            pods=self.scenario.pods,
-        )
+        scheduler = Scheduler.for_scenario(self.scenario, self.strategy)
         for rid in self.moves:
             scheduler.step(rid)
         return scheduler
@@ -123,7 +123,7 @@ class Game:
         scheduler = self._scheduler
         steps = tuple(scheduler.steps)
         results = {r.id: r for r in scheduler.results()}
-        run = self._run(steps) if scheduler.finished else None
+        run = finish_run(scheduler, self._expected) if scheduler.finished else None
         return PlayView(
             title=self.scenario.title,
             strategy=self.strategy.name,
@@ -144,44 +144,34 @@ class Game:
         state = self._scheduler.state(rid)
         reads = [s.seen for s in steps if s.request == rid and s.has(trace.READ)]
         done = state is State.DONE
+        where = self._scheduler.line(rid)
         return RequestView(
             id=rid,
             op=spec.op,
             qty=spec.qty,
             state=state.value,
-            line=self._scheduler.line(rid),
+            file=where[0] if where else None,
+            line=where[1] if where else None,
             seen=reads[-1] if reads else None,
             granted=results[rid].granted if done else None,
             returned=results[rid].returned if done else None,
         )
 
-    def _run(self, steps: tuple[trace.Step, ...]) -> trace.Run:
-        results = self._scheduler.results()
-        return trace.Run(
-            strategy=self.strategy.name,
-            initial_stock=self.scenario.stock,
-            final_stock=self._scheduler.final_stock,
-            expected_final_stock=self.scenario.expect.get(self.strategy.name),
-            requests=results,
-            steps=steps,
-            violations=check(
-                self.scenario.stock,
-                steps,
-                results,
-                self._scheduler.final_stock,
-                per_pod=not self._scheduler.shared_store,
-            ),
-            pods=self.scenario.pods,
-        )
+    @property
+    def _expected(self) -> int | None:
+        return self.scenario.expect.get(self.strategy.name)
 
     def source(self) -> tuple[SourceBlock, ...]:
         """The strategy's own methods this scenario runs, read from its source file."""
         manager = type(self._scheduler.manager)
         names = ["reserve"] + (
-            ["available"] if any(r.op == "available" for r in self.scenario.requests) else []
+            ["available"] if any(r.op == AVAILABLE for r in self.scenario.requests) else []
         )
         blocks = []
         for name in names:
-            lines, start = inspect.getsourcelines(getattr(manager, name))
-            blocks.append(SourceBlock(f"{manager.__name__}.{name}", start, "".join(lines)))
+            method = getattr(manager, name)
+            lines, start = inspect.getsourcelines(method)
+            file = inspect.getsourcefile(method) or ""
+            owner = method.__qualname__.split(".")[0]
+            blocks.append(SourceBlock(f"{owner}.{name}", file, start, "".join(lines)))
         return tuple(blocks)

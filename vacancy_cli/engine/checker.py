@@ -14,6 +14,7 @@ violation names the stale read and the overwriting write.
 
 from __future__ import annotations
 
+from vacancy_cli.model.result import Violation, ViolationKind
 from vacancy_cli.model.trace import (
     ACQUIRES,
     BLOCKS_LOOP,
@@ -22,8 +23,10 @@ from vacancy_cli.model.trace import (
     WRITE,
     RequestResult,
     Step,
-    Violation,
 )
+
+LOST, OVERSELL = ViolationKind.LOST_UPDATE, ViolationKind.OVERSELL
+NEGATIVE, BLOCKED = ViolationKind.NEGATIVE_STOCK, ViolationKind.EVENT_LOOP_BLOCKED
 
 
 def check(
@@ -44,9 +47,9 @@ def check(
     oversold = _oversell(initial, steps, requests)
     totals = check_totals(initial, final, granted)
     if not lost:
-        lost = [v for v in totals if v.kind == "lost_update"]
+        lost = [v for v in totals if v.kind is LOST]
     if not oversold:
-        oversold = [v for v in totals if v.kind == "oversell"]
+        oversold = [v for v in totals if v.kind is OVERSELL]
     return tuple(lost + oversold + _negative(steps) + _blocked_loop(steps))
 
 
@@ -55,14 +58,26 @@ def lost_tickets(initial: int, final: int, granted: int) -> int:
     return final + granted - initial
 
 
-def check_totals(initial: int, final: int, granted: int) -> tuple[Violation, ...]:
-    """The invariants that need only totals: what a live load run can check."""
+def check_totals(
+    initial: int,
+    final: int,
+    granted: int,
+    *,
+    per_pod: bool = False,
+    frozen: tuple[int, int] | None = None,
+) -> tuple[Violation, ...]:
+    """The invariants that need only totals: what a live load run and the explorer check.
+
+    ``per_pod``: every pod kept its own copy, so ``final`` is the real stock and
+    a negative one is the oversell, not a separate break. ``frozen``: the run
+    stopped on a blocked event loop after (finished, of all) requests.
+    """
     found: list[Violation] = []
     gap = lost_tickets(initial, final, granted)
     if gap:
         found.append(
             Violation(
-                "lost_update",
+                LOST,
                 (),
                 f"stock not conserved: {initial} at the start, {granted} granted, "
                 f"{final} left ({gap:+d} tickets unaccounted for)",
@@ -71,14 +86,27 @@ def check_totals(initial: int, final: int, granted: int) -> tuple[Violation, ...
     if granted > initial:
         found.append(
             Violation(
-                "oversell",
+                OVERSELL,
                 (),
                 f"oversold: {granted} tickets granted but only {initial} existed",
             )
         )
-    if final < 0:
-        found.append(Violation("negative_stock", (), f"negative stock: {final} at the end"))
+    if final < 0 and not per_pod:
+        found.append(Violation(NEGATIVE, (), f"negative stock: {final} at the end"))
+    if frozen is not None:
+        found.append(_frozen(*frozen))
     return tuple(found)
+
+
+def _frozen(finished: int, requests: int) -> Violation:
+    return Violation(
+        BLOCKED,
+        (),
+        f"event loop blocked after {finished:,} of {requests:,} requests: one called "
+        "threading.Lock.acquire() while another held the lock across an await; the holder "
+        "could only release it when the loop runs again, so a service would hang here "
+        "(the run stopped instead)",
+    )
 
 
 def _lost_updates(initial: int, steps: tuple[Step, ...], per_pod: bool) -> list[Violation]:
@@ -111,7 +139,7 @@ def _lost_update(step: Step, basis: int | None, read: Step | None, writes: list[
         f"lost update: {step.request} read {basis}{read_at}, then wrote {new} at t{step.t}, "
         f"overwriting {who}"
     )
-    return Violation("lost_update", ((read.t,) if read else ()) + (step.t,), message)
+    return Violation(LOST, ((read.t,) if read else ()) + (step.t,), message)
 
 
 def _oversell(
@@ -126,7 +154,7 @@ def _oversell(
                 total = sum(r.qty for r in requests if r.granted)
                 return [
                     Violation(
-                        "oversell",
+                        OVERSELL,
                         (step.t,),
                         f"oversold: {total} tickets granted but only {initial} existed; "
                         f"{step.request}'s grant at t{step.t} took the count past the stock",
@@ -150,7 +178,7 @@ def _blocked_loop(steps: tuple[Step, ...]) -> list[Violation]:
     held = f" that {holder.request} took at t{holder.t} and holds across an await" if holder else ""
     return [
         Violation(
-            "event_loop_blocked",
+            BLOCKED,
             ((holder.t,) if holder else ()) + (blocking.t,),
             f"event loop blocked at t{blocking.t}: {blocking.request} called "
             f"threading.Lock.acquire() on the lock{held}; the holder can only release it "
@@ -164,7 +192,7 @@ def _negative(steps: tuple[Step, ...]) -> list[Violation]:
         if step.stock < 0:
             return [
                 Violation(
-                    "negative_stock",
+                    NEGATIVE,
                     (step.t,),
                     f"negative stock: {step.stock} after t{step.t}",
                 )

@@ -14,23 +14,26 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from vacancy_cli.engine.search import End, Progress, end_of, replay
+from vacancy_cli.engine.runs import outcome_of
+from vacancy_cli.engine.search import Progress, replay
+from vacancy_cli.model.result import Outcome
 from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.model.strategies import Strategy
 
 Picker = Callable[[list[str], int], str]
 
 
 async def sample(
     scenario: Scenario,
-    strategy: str,
+    strategy: Strategy,
     runs: int,
     seed: int,
     pct_depth: int | None = None,
     on_progress: Progress | None = None,
-) -> list[End]:
-    """Run ``runs`` random schedules to the end; one End per distinct schedule seen."""
+) -> list[Outcome]:
+    """Run ``runs`` random schedules to the end; one Outcome per distinct schedule seen."""
     rng = random.Random(seed)
-    found: dict[tuple[str, ...], End] = {}
+    found: dict[tuple[str, ...], Outcome] = {}
     for run in range(1, runs + 1):
         pick = pct(rng, len(scenario.requests), pct_depth) if pct_depth else uniform(rng)
         scheduler = await replay(scenario, strategy, ())
@@ -43,8 +46,7 @@ async def sample(
                 ids.append(rid)
             schedule = tuple(ids)
             if schedule not in found:
-                end = end_of(scheduler, scenario.stock)
-                found[schedule] = End(1, schedule, tuple(actions), *end)
+                found[schedule] = outcome_of(scheduler, 1, schedule, tuple(actions))
         finally:
             scheduler.close()
         if on_progress is not None and run % 64 == 0:

@@ -53,9 +53,13 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 
+from vacancy_cli import stock as stores
 from vacancy_cli.model import trace
 from vacancy_cli.model.clock import VirtualClock
-from vacancy_cli.stock.base import EventLoopBlocked, Guard, StockManager, Strategy, ThreadLock
+from vacancy_cli.model.requests import AVAILABLE, RequestSpec
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.model.strategies import Strategy
+from vacancy_cli.stock.base import EventLoopBlocked, Guard, StockManager, ThreadLock
 
 # Real seconds a step may take before we call the scheduler stuck. A settled
 # step takes microseconds; this only turns a bug into an error instead of a hang.
@@ -71,16 +75,6 @@ class State(Enum):
     PARKED = "parked"
     WAITING = "waiting"
     DONE = "done"
-
-
-@dataclass(frozen=True)
-class RequestSpec:
-    """A request as a scenario describes it."""
-
-    id: str
-    qty: int = 1
-    op: str = "reserve"  # or "available"
-    pod: int | None = None  # which pod serves it, from 0; None: round robin
 
 
 @dataclass
@@ -122,11 +116,12 @@ class Scheduler:
         self._clock = VirtualClock()
         self._step_s = step_ms / 1000
         self.initial_stock = stock
-        self.manager: StockManager = strategy.build(stock, self, self._clock)
+        self.strategy = strategy
+        self.manager: StockManager = stores.build(strategy, stock, self, self._clock)
         # More pods: more copies of the service, each with its own manager (and
         # lock); whether they share the store is the strategy's (a database) or not.
         self.managers = [self.manager] + [
-            strategy.another_pod(self.manager, self, self._clock) for _ in range(pods - 1)
+            stores.join(strategy, self.manager, self, self._clock) for _ in range(pods - 1)
         ]
         self.shared_store = pods == 1 or strategy.shared_store
         self._pod = {
@@ -144,6 +139,20 @@ class Scheduler:
         self.frozen = False
         self._step_started = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def for_scenario(
+        cls, scenario: Scenario, strategy: Strategy, loop: asyncio.AbstractEventLoop | None = None
+    ) -> Scheduler:
+        """The one way from a scenario to a scheduler: its stock, requests, step and pods."""
+        return cls(
+            scenario.stock,
+            scenario.requests,
+            strategy,
+            scenario.step_ms,
+            loop=loop,
+            pods=scenario.pods,
+        )
 
     # -- the scheduler's verbs -------------------------------------------------
 
@@ -225,22 +234,28 @@ class Scheduler:
         granted = sum(r.qty for r in self.results() if r.granted)
         return self.initial_stock - granted
 
-    def line(self, request_id: str) -> int | None:
-        """The line of the strategy's source where a started, unfinished request is parked.
+    def line(self, request_id: str) -> tuple[str, int] | None:
+        """The file and line of the strategy's source where a started, unfinished
+        request is parked.
 
         Read from the real coroutine: the innermost frame of its await chain that
-        belongs to the strategy's module.
+        belongs to the manager's class or one it builds on (``available`` lives
+        in the base class).
         """
         task = self._requests[request_id].task
         if task is None or task.done():
             return None
-        module = sys.modules[type(self.manager).__module__].__file__
+        files = {
+            sys.modules[c.__module__].__file__
+            for c in type(self.manager).__mro__
+            if issubclass(c, StockManager)
+        }
         found = None
         link: object = task.get_coro()
         while link is not None:
             frame = getattr(link, "cr_frame", None) or getattr(link, "ag_frame", None)
-            if frame is not None and frame.f_code.co_filename == module:
-                found = frame.f_lineno
+            if frame is not None and frame.f_code.co_filename in files:
+                found = (frame.f_code.co_filename, frame.f_lineno)
             link = getattr(link, "cr_await", None) or getattr(link, "ag_await", None)
         return found
 
@@ -319,7 +334,7 @@ class Scheduler:
     async def _run(self, req: _Request) -> None:
         try:
             manager = self.managers[self._pod[req.spec.id]]
-            if req.spec.op == "available":
+            if req.spec.op == AVAILABLE:
                 req.returned = await manager.available()
             else:
                 req.granted, req.returned = await manager.reserve(req.spec.qty)

@@ -23,52 +23,20 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from vacancy_cli.engine.checker import check_totals
+from vacancy_cli.engine.runs import end_of
 from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.result import Outcome, ViolationKind
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.strategies import Strategy
 
 Progress = Callable[[int], None]
 Key = tuple[object, ...]
+End = tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]
 
 
-@dataclass(frozen=True)
-class End:
-    """A finished run of the search: how many schedules end like this, and one of them."""
-
-    schedules: int
-    witness: tuple[str, ...]
-    actions: tuple[str, ...]
-    final_stock: int
-    granted: tuple[str, ...]
-    violations: tuple[str, ...]
-
-
-def end_of(scheduler: Scheduler, initial: int) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
-    """Final stock, granted ids and broken invariants of a finished scheduler."""
-    results = scheduler.results()
-    granted = tuple(r.id for r in results if r.granted)
-    tickets = sum(r.qty for r in results if r.granted)
-    final = scheduler.final_stock
-    kinds = tuple(
-        v.kind
-        for v in check_totals(initial, final, tickets)
-        # with a copy of the stock per pod, "final" is the real stock: below 0 is the oversell
-        if scheduler.shared_store or v.kind != "negative_stock"
-    )
-    return final, granted, kinds + (("event_loop_blocked",) if scheduler.frozen else ())
-
-
-async def replay(scenario: Scenario, strategy: str, prefix: tuple[str, ...]) -> Scheduler:
+async def replay(scenario: Scenario, strategy: Strategy, prefix: tuple[str, ...]) -> Scheduler:
     """A fresh scheduler on the running loop, advanced through ``prefix``."""
-    scheduler = Scheduler(
-        scenario.stock,
-        scenario.requests,
-        parse_strategy(strategy),
-        scenario.step_ms,
-        loop=asyncio.get_running_loop(),
-        pods=scenario.pods,
-    )
+    scheduler = Scheduler.for_scenario(scenario, strategy, loop=asyncio.get_running_loop())
     for rid in prefix:
         await scheduler.advance(rid)
     return scheduler
@@ -86,7 +54,9 @@ def groups(scheduler: Scheduler) -> list[tuple[str, int, Key]]:
 class _State:
     prefix: tuple[str, ...]  # the schedule that first reached it: replayed to expand it
     edges: list[tuple[Key, int, Key]] = field(default_factory=list)
-    end: tuple[int, tuple[str, ...], tuple[str, ...]] | None = None  # final, granted, kinds
+    end: tuple[int, tuple[str, ...], tuple[ViolationKind, ...]] | None = (
+        None  # final, granted, kinds
+    )
     schedules: int = 0
     distance: int = 0
     via: tuple[Key, Key] | None = None  # best (parent, group)
@@ -114,7 +84,7 @@ class Search:
     def __init__(
         self,
         scenario: Scenario,
-        strategy: str,
+        strategy: Strategy,
         max_states: int | None = None,
         on_progress: Progress | None = None,
     ) -> None:
@@ -145,7 +115,7 @@ class Search:
             if frame.groups is None:
                 assert frame.live is not None
                 if frame.live.finished:
-                    state.end = end_of(frame.live, self.scenario.stock)
+                    state.end = end_of(frame.live)
                     frame.live.close()
                     stack.pop()
                     continue
@@ -212,11 +182,13 @@ class Search:
             scheduler.close()
         return tuple(ids), tuple(actions)
 
-    async def ends(self) -> list[End]:
+    async def outcomes(self) -> list[Outcome]:
+        """One outcome per finished state, with its schedule count and shortest witness."""
         self.count()
-        found: list[End] = []
+        found: list[Outcome] = []
         for key, state in self.states.items():
             if state.end is not None:
                 ids, actions = await self.witness(key)
-                found.append(End(state.schedules, ids, actions, *state.end))
+                final, granted, kinds = state.end
+                found.append(Outcome(final, granted, state.schedules, kinds, ids, actions))
         return found

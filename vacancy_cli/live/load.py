@@ -26,14 +26,15 @@ from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Any
 
+from vacancy_cli import stock as stores
 from vacancy_cli.engine.checker import check_totals
 from vacancy_cli.live.hooks import LiveHooks
-from vacancy_cli.live.options import ALL, LoadOptions, at_least, parse_sweep
+from vacancy_cli.live.options import LoadOptions, at_least, parse_sweep
 from vacancy_cli.live.result import Comparison, LoadResult, Sweep, lock_wait, wait_histogram
 from vacancy_cli.model.clock import Clock, MonotonicClock
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.model.trace import Violation
-from vacancy_cli.stock.base import EventLoopBlocked, StockManager, every_strategy, parse_strategy
+from vacancy_cli.model.strategies import ALL, every_strategy, parse_strategy
+from vacancy_cli.stock.base import EventLoopBlocked, StockManager
 
 OnProgress = Callable[[int, int], None]  # told (requests finished, requests in all)
 
@@ -137,13 +138,13 @@ async def run_load_async(
     ``vacancy reserve --pods``), on the store it shares, instead of a new one.
     """
     options.validate()
-    strategy = parse_strategy(options.strategy)
+    strategy = parse_strategy(options.strategy, options.servers)
     plan = _plan(options)
     hooks = LiveHooks(options.requests, options.latency_s, options.yield_at_checkpoint)
     if join is None:
-        manager = strategy.build(options.stock, hooks, clock or MonotonicClock())
+        manager = stores.build(strategy, options.stock, hooks, clock or MonotonicClock())
     else:
-        manager = strategy.another_pod(join, hooks, clock or MonotonicClock())
+        manager = stores.join(strategy, join, hooks, clock or MonotonicClock())
     try:
         if not options.cache:
             manager.cache_ttl_s = 0.0
@@ -222,7 +223,7 @@ def run_reserve(
             raise OptionError("--sweep runs one strategy: choose one instead of 'all'")
         return run_sweep(options, parse_sweep(sweep), on_progress)
     if options.strategy == ALL:
-        return run_comparison(options, every_strategy(), on_progress)
+        return run_comparison(options, every_strategy(options.servers), on_progress)
     return run_load(options, on_progress)
 
 
@@ -260,9 +261,8 @@ def _result(
     zeros = hooks.untimed
     timed = sorted(hooks.waits[: hooks.timed])
     final = manager.total
-    violations = check_totals(options.stock, final, tally.tickets)
-    if run.frozen:
-        violations += (_frozen(tally.finished, options.requests),)
+    frozen = (tally.finished, options.requests) if run.frozen else None
+    violations = check_totals(options.stock, final, tally.tickets, frozen=frozen)
     return LoadResult(
         options=options,
         strategy=run.strategy,
@@ -281,15 +281,4 @@ def _result(
         histogram=wait_histogram(timed, zeros),
         elapsed_s=run.elapsed,
         violations=violations,
-    )
-
-
-def _frozen(finished: int, requests: int) -> Violation:
-    return Violation(
-        "event_loop_blocked",
-        (),
-        f"event loop blocked after {finished:,} of {requests:,} requests: one called "
-        "threading.Lock.acquire() while another held the lock across an await; the holder "
-        "could only release it when the loop runs again, so a service would hang here "
-        "(the run stopped instead)",
     )

@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.stock.base import MAX_COUNT, parse_strategy
+from vacancy_cli.model.strategies import ALL, MAX_COUNT, NO_SERVERS, Servers, parse_strategy
 
-ALL = "all"  # --strategy all: the same load under every strategy
 # Limits that keep a typo from exhausting memory, or a store from overflowing.
 MAX_REQUESTS = 10_000_000  # the plan and the lock waits take up to 17 bytes a request
 MAX_ALL_AT_ONCE = 1_000_000  # one task per request, about 1 KB each
@@ -34,6 +33,7 @@ class LoadOptions:
     # (the contended case without a timer).
     yield_at_checkpoint: bool = False
     cache: bool = True  # False: every read takes the lock (the cache claim's baseline)
+    servers: Servers = NO_SERVERS  # where the server strategies find their servers
 
     @property
     def workers(self) -> int:
@@ -144,6 +144,7 @@ def options_from_text(
     latency: str = "0",
     reads: str = "0",
     seed: str = "0",
+    servers: Servers = NO_SERVERS,
 ) -> LoadOptions:
     """The options as typed on the command line, checked; the first bad one raises."""
     return LoadOptions(
@@ -155,4 +156,5 @@ def options_from_text(
         latency_s=parse_latency(latency),
         reads=parse_reads(reads),
         seed=parse_count("--seed", seed),
+        servers=servers,
     ).validate()

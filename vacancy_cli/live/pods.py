@@ -27,16 +27,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from vacancy_cli import stock as stores
 from vacancy_cli.engine.checker import check_totals, lost_tickets
 from vacancy_cli.live.hooks import LiveHooks
 from vacancy_cli.live.load import run_load_async
 from vacancy_cli.live.options import LoadOptions
 from vacancy_cli.model.clock import MonotonicClock
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.model.strategies import SQLITE_SUMMARIES
-from vacancy_cli.model.trace import Violation, violation_to_dict
-from vacancy_cli.stock.base import parse_strategy
-from vacancy_cli.stock.sqlite import VARIANTS
+from vacancy_cli.model.result import Violation, verdict
+from vacancy_cli.model.strategies import STRATEGIES, Strategy, parse_strategy
+from vacancy_cli.stock.sqlite import SqliteStockManager
 
 START_TIMEOUT_S = 60.0  # pods that are not ready by then are reported, not waited for
 
@@ -55,7 +55,7 @@ class PodReport:
 @dataclass(frozen=True)
 class PodsResult:
     strategy: str
-    claims_safety: bool
+    claims_safety: bool  # across pods: a per-pod lock makes no such claim
     stock: int
     requests: int
     latency_s: float
@@ -75,9 +75,13 @@ class PodsResult:
         return max(0, self.granted_tickets - self.stock)
 
     @property
+    def verdict(self) -> str:
+        return verdict(self.violations)
+
+    @property
     def is_bug(self) -> bool:
-        """Only a strategy safe across pods may be held to it: the conditional update."""
-        return self.strategy == "sqlite-conditional" and bool(self.violations)
+        """A strategy that claims safety across pods, yet broke an invariant."""
+        return self.claims_safety and bool(self.violations)
 
 
 def run_pods(
@@ -87,7 +91,7 @@ def run_pods(
 ) -> PodsResult:
     """Run ``options`` split over ``pods`` processes; check the database afterwards."""
     strategy = _check(options, pods, kill_after_s)
-    first = VARIANTS[strategy](options.stock, LiveHooks(1, 0.0, False), MonotonicClock())
+    first = _store(strategy)(options.stock, LiveHooks(1, 0.0, False), MonotonicClock(), strategy)
     try:
         started = time.perf_counter()
         reports = _run_processes(options, pods, kill_after_s, first.folder, strategy)
@@ -96,8 +100,8 @@ def run_pods(
     finally:
         first.close()
     return PodsResult(
-        strategy=strategy,
-        claims_safety=parse_strategy(strategy).claims_safety,
+        strategy=strategy.name,
+        claims_safety=strategy.safe_across_pods,
         stock=options.stock,
         requests=options.requests,
         latency_s=options.latency_s,
@@ -110,14 +114,24 @@ def run_pods(
     )
 
 
-def _check(options: LoadOptions, pods: int, kill_after_s: float | None) -> str:
+def _store(strategy: Strategy) -> type[SqliteStockManager]:
+    found = stores.manager_class(strategy)
+    assert issubclass(found, SqliteStockManager)
+    return found
+
+
+# Pods are processes: the strategies whose store is a file they can all open.
+POD_STRATEGIES = tuple(row.name for row in STRATEGIES.values() if row.store == "sqlite")
+
+
+def _check(options: LoadOptions, pods: int, kill_after_s: float | None) -> Strategy:
     options.validate()
     if pods < 1:
         raise OptionError(f"--pods {pods}: expected a whole number >= 1")
-    if options.strategy not in SQLITE_SUMMARIES:
+    if options.strategy not in POD_STRATEGIES:
         raise OptionError(
             f"--pods with --strategy {options.strategy}: pods are processes sharing one "
-            f"database, so use {', '.join(SQLITE_SUMMARIES)} (memory strategies: "
+            f"database, so use {', '.join(POD_STRATEGIES)} (memory strategies: "
             "vacancy simulate --pods)"
         )
     if options.requests < pods:
@@ -126,7 +140,7 @@ def _check(options: LoadOptions, pods: int, kill_after_s: float | None) -> str:
         raise OptionError("--reads with --pods: the pods send reservations only")
     if kill_after_s is not None and kill_after_s < 0:
         raise OptionError(f"--kill-pod-after {kill_after_s:g}s: must not be negative")
-    return options.strategy
+    return parse_strategy(options.strategy, options.servers)
 
 
 def _shares(requests: int, pods: int) -> list[int]:
@@ -134,7 +148,7 @@ def _shares(requests: int, pods: int) -> list[int]:
 
 
 def _run_processes(
-    options: LoadOptions, pods: int, kill_after_s: float | None, folder: Path, strategy: str
+    options: LoadOptions, pods: int, kill_after_s: float | None, folder: Path, strategy: Strategy
 ) -> tuple[PodReport, ...]:
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: a real pod
     ready, results = context.Queue(), context.Queue()
@@ -206,43 +220,15 @@ def _pod(
     number: int,
     options: LoadOptions,
     folder: Path,
-    strategy: str,
+    strategy: Strategy,
     ready: Any,
     go: Any,
     results: Any,
 ) -> None:
     """One pod's process: join the database, wait for the start, run its share."""
-    anchor = VARIANTS[strategy](options.stock, LiveHooks(1, 0.0, False), MonotonicClock(), folder)
+    hooks, clock = LiveHooks(1, 0.0, False), MonotonicClock()
+    anchor = _store(strategy)(options.stock, hooks, clock, strategy, folder)
     ready.put(number)
     go.wait()
     result = asyncio.run(run_load_async(options, join=anchor))
     results.put((number, result.granted, result.rejected))
-
-
-def pods_to_dict(result: PodsResult) -> dict[str, Any]:
-    return {
-        "strategy": result.strategy,
-        "stock": result.stock,
-        "requests": result.requests,
-        "latency_ms": result.latency_s * 1000,
-        "pods": [
-            {
-                "pod": p.number,
-                "pid": p.pid,
-                "requests": p.requests,
-                "killed": p.killed,
-                "finished": p.finished,
-                "granted": p.granted,
-                "rejected": p.rejected,
-            }
-            for p in result.pods
-        ],
-        "final_stock": result.final_stock,
-        "reservations": result.reservations,
-        "granted_tickets": result.granted_tickets,
-        "lost_updates": result.lost_updates,
-        "oversold": result.oversold,
-        "elapsed_s": result.elapsed_s,
-        "bug": result.is_bug,
-        "violations": [violation_to_dict(v) for v in result.violations],
-    }

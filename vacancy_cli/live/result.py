@@ -9,12 +9,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from vacancy_cli.engine.checker import lost_tickets
 from vacancy_cli.live.options import LoadOptions
-from vacancy_cli.model import trace
-from vacancy_cli.model.trace import Violation, violation_to_dict
+from vacancy_cli.model.result import Violation, ViolationKind, verdict
 
 PERCENTILES = (50, 95, 99)
 ADR_P95_LIMIT_S = 0.005  # "Lock Wait Time: < 5ms (P95)"
@@ -89,7 +87,7 @@ class LoadResult:
 
     @property
     def frozen(self) -> bool:
-        return any(v.kind == "event_loop_blocked" for v in self.violations)
+        return any(v.kind is ViolationKind.EVENT_LOOP_BLOCKED for v in self.violations)
 
     @property
     def cache_saving(self) -> float | None:
@@ -108,8 +106,7 @@ class LoadResult:
 
     @property
     def verdict(self) -> str:
-        kinds = [k for k in trace.VERDICT_WORDS if any(v.kind == k for v in self.violations)]
-        return ", ".join(trace.VERDICT_WORDS[k] for k in kinds) or "correct"
+        return verdict(self.violations)
 
 
 @dataclass(frozen=True)
@@ -221,82 +218,3 @@ def adr_claims(result: LoadResult) -> tuple[Claim, ...]:
             )
         )
     return tuple(claims)
-
-
-# -- JSON -----------------------------------------------------------------------------------
-
-
-def _ms(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds * 1000, 6)
-
-
-def load_to_dict(result: LoadResult) -> dict[str, Any]:
-    """The ``--json`` document of one load; the Rich view reads the same result."""
-    options = result.options
-    wait = result.lock_wait
-    low, high = options.qty
-    return {
-        "strategy": result.strategy,
-        "claims_safety": result.claims_safety,
-        "stock": options.stock,
-        "requests": result.requests,
-        "qty": str(low) if low == high else f"{low}-{high}",
-        "concurrency": options.workers,
-        "latency_ms": _ms(options.latency_s),
-        "reads": result.reads,
-        "seed": options.seed,
-        "granted": result.granted,
-        "granted_tickets": result.granted_tickets,
-        "rejected": result.rejected,
-        "final_stock": result.final_stock,
-        "oversold": result.oversold,
-        "lost_updates": result.lost_updates,
-        "success_rate": result.success_rate,
-        "verdict": result.verdict,
-        "bug": result.is_bug,
-        "violations": [violation_to_dict(v) for v in result.violations],
-        "lock_acquisitions": result.lock_acquisitions,
-        "cache_hits": result.cache_hits,
-        "cache_oldest_ms": result.cache_oldest_ms,
-        "cache_saving": result.cache_saving,
-        "lock_wait_ms": {
-            "p50": _ms(wait.p50) if wait else None,
-            "p95": _ms(wait.p95) if wait else None,
-            "p99": _ms(wait.p99) if wait else None,
-            "max": _ms(wait.max) if wait else None,
-        },
-        "histogram": [
-            {"low_ms": _ms(b.low), "high_ms": _ms(b.high), "count": b.count}
-            for b in result.histogram
-        ],
-        "adr_claims": [
-            {"claim": c.text, "measured": c.measured, "held": c.held} for c in adr_claims(result)
-        ],
-        "elapsed_s": round(result.elapsed_s, 6),
-        "throughput_rps": round(result.throughput_rps, 1),
-    }
-
-
-def reserve_to_dict(outcome: LoadResult | Sweep | Comparison) -> dict[str, Any]:
-    """The ``--json`` document of whatever ``run_reserve`` returned."""
-    if isinstance(outcome, Sweep):
-        return sweep_to_dict(outcome)
-    if isinstance(outcome, Comparison):
-        return comparison_to_dict(outcome)
-    return load_to_dict(outcome)
-
-
-def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
-    return {
-        "strategies": [run.strategy for run in comparison.runs],
-        "bug": comparison.is_bug,
-        "runs": [load_to_dict(run) for run in comparison.runs],
-    }
-
-
-def sweep_to_dict(sweep: Sweep) -> dict[str, Any]:
-    return {
-        "levels": list(sweep.levels),
-        "bug": sweep.is_bug,
-        "runs": [load_to_dict(run) for run in sweep.runs],
-    }

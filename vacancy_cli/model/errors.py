@@ -28,3 +28,16 @@ class ServerError(Exception):
     Not a ``VacancyError``: the input was fine, so the CLI exits 1, with this
     one line, and no traceback.
     """
+
+
+class ServerUrlError(OptionError):
+    """A server strategy's URL that is missing, malformed or unreachable.
+
+    The store knows which server and what went wrong; the command layer knows
+    which option gives the URL, and names it.
+    """
+
+    def __init__(self, server: str, problem: str) -> None:
+        super().__init__(f"{server} server {problem}")
+        self.server = server
+        self.problem = problem

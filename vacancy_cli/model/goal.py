@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vacancy_cli.model.trace import Run
+from vacancy_cli.model.result import Run, ViolationKind
 
-VIOLATION_CHOICES = ("lost_update", "oversell", "negative_stock", "none")
+NO_VIOLATION = "none"
+# A challenge can ask for any break a learner can cause by scheduling, or for none.
+VIOLATION_CHOICES = (
+    ViolationKind.LOST_UPDATE,
+    ViolationKind.OVERSELL,
+    ViolationKind.NEGATIVE_STOCK,
+    NO_VIOLATION,
+)
 
 
 @dataclass(frozen=True)
@@ -32,13 +39,12 @@ class Goal:
             return False
         if self.granted is not None and set(granted) != set(self.granted):
             return False
-        if self.violation == "none":
+        if self.violation == NO_VIOLATION:
             return not kinds
         return self.violation is None or self.violation in kinds
 
     def met_by(self, run: Run) -> bool:
-        granted = tuple(r.id for r in run.requests if r.granted)
         kinds = tuple(v.kind for v in run.violations)
-        if not self.met_by_outcome(run.final_stock, granted, kinds):
+        if not self.met_by_outcome(run.final_stock, run.granted, kinds):
             return False
         return self.stale_reads is None or len(run.stale_reads) >= self.stale_reads

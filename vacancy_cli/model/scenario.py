@@ -15,13 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from vacancy_cli.engine.scheduler import RequestSpec
 from vacancy_cli.model import trace
 from vacancy_cli.model.errors import OptionError, ScenarioError, ScheduleError
 from vacancy_cli.model.goal import VIOLATION_CHOICES, Goal
-from vacancy_cli.stock.base import MAX_COUNT, parse_strategy
+from vacancy_cli.model.requests import OPS, RequestSpec
+from vacancy_cli.model.strategies import MAX_COUNT, parse_strategy
 
-OPS = ("reserve", "available")
 TOP_KEYS = (
     "title",
     "lesson",
@@ -74,18 +73,6 @@ class Scenario:
     @property
     def request_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.requests)
-
-
-def summary_dict(scenario: Scenario) -> dict[str, Any]:
-    """The catalogue's JSON entry for one scenario."""
-    return {
-        "name": scenario.name,
-        "title": scenario.title,
-        "stock": scenario.stock,
-        "strategies": list(scenario.strategies),
-        "requests": len(scenario.requests),
-        "challenge": scenario.goal.text if scenario.goal else None,
-    }
 
 
 def catalogue_dir() -> Path:

@@ -1,33 +1,201 @@
-"""The strategy names users write, and what each stands for.
+"""The one strategy table: every way vacancy can guard the stock, a row each.
 
-Apart from the StockManager classes (``strategies.py``) so that the command
-line can print them in ``--help`` without importing asyncio.
+Everything that needs to know about strategies reads this table: the help
+text, ``--strategy all``, scenario validation, the views' titles and words,
+the explanations, the live runner and the tests. Nothing else tests a
+strategy by its name.
+
+The table is data, so that reading it costs no asyncio import (``--help``
+and every view read it). Each row names the class in ``vacancy_cli/stock/``
+that builds it (``store`` and ``variant``); ``stock.build`` and
+``stock.join`` turn a row into a StockManager, importing that module only
+then (the server stores need optional extras).
+
+Alternatives considered: a ``Strategy`` holding a build function (the old
+design) made this module import every store, and every store import it back
+for the base class: a cycle broken by function-level imports. A registry the
+stores fill in at import time would need every store imported before
+``--help`` could list them.
 """
 
 from __future__ import annotations
 
-STRATEGY_HELP = (
-    "none, asyncio-lock, semaphore or semaphore:N (N permits, default 2), threading-lock, "
-    "sqlite-naive, sqlite-locked, sqlite-conditional, event-sourced, all; with a server: "
-    "redis-lua, redis-naive, postgres-conditional, postgres-naive"
+import re
+from dataclasses import dataclass, replace
+
+from vacancy_cli.model.errors import OptionError
+
+# The largest stock or quantity every store holds exactly: Redis runs the ADR's
+# Lua script on doubles, PostgreSQL and SQLite on 64-bit integers.
+MAX_COUNT = 2**53 - 1
+DEFAULT_PERMITS = 2
+ALL = "all"  # every strategy once, for comparisons
+
+# What a request waits for when it cannot go on: the word each view uses.
+LOCK, PERMIT, QUEUE = "lock", "permit", "queue"
+
+
+@dataclass(frozen=True)
+class Servers:
+    """Where the server strategies find their servers: given by the command, never read
+    from the environment below it."""
+
+    redis: str | None = None
+    postgres: str | None = None
+
+    def url(self, server: str) -> str | None:
+        return {"redis": self.redis, "postgres": self.postgres}.get(server)
+
+
+NO_SERVERS = Servers()
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One row: a strategy as users name it, and what every layer needs to know of it."""
+
+    name: str
+    summary: str  # the title views print after the name
+    claims_safety: bool  # it promises never to lose an update or oversell
+    guard: str | None  # what a request waits for: LOCK, PERMIT, QUEUE, or None
+    shared_store: bool  # pods of the service share its store (a database)
+    store: str  # the module of vacancy_cli/stock/ that builds it
+    variant: str  # the StockManager class there
+    server: str | None = None  # the server it needs ("redis", "postgres"), if any
+    permits: int | None = None  # a semaphore's permits
+    url: str | None = None  # the server's URL, once the command has given it
+
+    @property
+    def safe_across_pods(self) -> bool:
+        """A per-pod guard does not span pods: only a store that is shared and guarded
+        by itself (an atomic statement or script) keeps its claim with several pods."""
+        return self.claims_safety and self.shared_store and self.guard is None
+
+    @property
+    def guard_noun(self) -> str:
+        """What a request takes before it reads, as a timeline says it."""
+        return "a permit" if self.guard == PERMIT else "the lock"
+
+    @property
+    def guard_taken(self) -> str:
+        """What a request that has to wait found."""
+        return "every permit taken" if self.guard == PERMIT else "the lock taken"
+
+
+_ROWS = (
+    Strategy("none", "no synchronization", False, None, False, "memory", "UnlockedStockManager"),
+    Strategy(
+        "asyncio-lock", "the ADR's asyncio.Lock", True, LOCK, False, "memory", "GuardedStockManager"
+    ),
+    Strategy(
+        "threading-lock",
+        "a threading.Lock",
+        False,
+        LOCK,
+        False,
+        "memory",
+        "ThreadLockedStockManager",
+    ),
+    Strategy(
+        "sqlite-naive",
+        "SQLite: SELECT, await, UPDATE",
+        False,
+        None,
+        True,
+        "sqlite",
+        "NaiveSqliteStockManager",
+    ),
+    Strategy(
+        "sqlite-locked",
+        "SQLite, with an asyncio.Lock per pod around it",
+        True,
+        LOCK,
+        True,
+        "sqlite",
+        "LockedSqliteStockManager",
+    ),
+    Strategy(
+        "sqlite-conditional",
+        "SQLite: UPDATE ... WHERE qty >= ?",
+        True,
+        None,
+        True,
+        "sqlite",
+        "ConditionalSqliteStockManager",
+    ),
+    Strategy(
+        "event-sourced",
+        "a single writer and an event log",
+        True,
+        QUEUE,
+        False,
+        "event_sourced",
+        "EventSourcedStockManager",
+    ),
+    Strategy(
+        "redis-lua",
+        "Redis: the ADR's Lua script",
+        True,
+        None,
+        True,
+        "redis_store",
+        "RedisLuaStockManager",
+        server="redis",
+    ),
+    Strategy(
+        "redis-naive",
+        "Redis: GET, await, SET",
+        False,
+        None,
+        True,
+        "redis_store",
+        "RedisNaiveStockManager",
+        server="redis",
+    ),
+    Strategy(
+        "postgres-conditional",
+        "PostgreSQL: UPDATE ... WHERE qty >= $1",
+        True,
+        None,
+        True,
+        "postgres_store",
+        "PostgresConditionalStockManager",
+        server="postgres",
+    ),
+    Strategy(
+        "postgres-naive",
+        "PostgreSQL: SELECT, await, UPDATE",
+        False,
+        None,
+        True,
+        "postgres_store",
+        "PostgresNaiveStockManager",
+        server="postgres",
+    ),
 )
-SQLITE_SUMMARIES = {
-    "sqlite-naive": ("SQLite: SELECT, await, UPDATE", False),
-    "sqlite-locked": ("SQLite, with an asyncio.Lock per pod around it", True),
-    "sqlite-conditional": ("SQLite: UPDATE ... WHERE qty >= ?", True),
-}
-# On real servers, given --redis-url or --postgres-url (not part of `all`).
-SERVER_SUMMARIES = {
-    "redis-lua": ("Redis: the ADR's Lua script", True, "redis_store"),
-    "redis-naive": ("Redis: GET, await, SET", False, "redis_store"),
-    "postgres-conditional": ("PostgreSQL: UPDATE ... WHERE qty >= $1", True, "postgres_store"),
-    "postgres-naive": ("PostgreSQL: SELECT, await, UPDATE", False, "postgres_store"),
-}
-# Every strategy once, for comparisons: `--strategy all`.
+STRATEGIES: dict[str, Strategy] = {row.name: row for row in _ROWS}
+
+
+def semaphore(permits: int) -> Strategy:
+    """ADR alternative 5, with ``permits`` permits: safe only with one."""
+    return Strategy(
+        f"semaphore:{permits}",
+        f"asyncio.Semaphore({permits})",
+        permits == 1,
+        PERMIT,
+        False,
+        "memory",
+        "GuardedStockManager",
+        permits=permits,
+    )
+
+
+# Every strategy once, for comparisons (`--strategy all`), in this order; the
+# server ones join when their server is given.
 ALL_STRATEGIES = (
     "none",
     "asyncio-lock",
-    "semaphore:2",
+    f"semaphore:{DEFAULT_PERMITS}",
     "semaphore:1",
     "threading-lock",
     "sqlite-naive",
@@ -35,3 +203,50 @@ ALL_STRATEGIES = (
     "sqlite-conditional",
     "event-sourced",
 )
+_SERVER_NAMES = tuple(row.name for row in _ROWS if row.server)
+STRATEGY_HELP = (
+    f"{', '.join(n for n in ALL_STRATEGIES if n in STRATEGIES)}"
+    f", semaphore or semaphore:N (N permits, default {DEFAULT_PERMITS}), all; "
+    f"with a server: {', '.join(_SERVER_NAMES)}"
+)
+
+
+def parse_strategy(text: str, servers: Servers = NO_SERVERS) -> Strategy:
+    """The row for a strategy name from a file or the command line, with its server's URL."""
+    name = text.strip()
+    if name in STRATEGIES:
+        row = STRATEGIES[name]
+        return replace(row, url=servers.url(row.server)) if row.server else row
+    match = re.fullmatch(r"semaphore(?::(.*))?", name)
+    if match is None:
+        raise OptionError(f"unknown strategy {text!r}: expected {STRATEGY_HELP}")
+    count = match[1] if match[1] is not None else str(DEFAULT_PERMITS)
+    if not count.isdigit() or int(count) < 1:
+        raise OptionError(
+            f"strategy {text!r}: the permit count must be a whole number >= 1, as in semaphore:2"
+        )
+    return semaphore(int(count))
+
+
+def strategy_names(texts: list[str] | tuple[str, ...], servers: Servers = NO_SERVERS) -> list[str]:
+    """Canonical names, each once, in order; ``all`` stands for every strategy
+    (the server ones too, when their server was given)."""
+    names: list[str] = []
+    for text in texts:
+        if text.strip() == ALL:
+            names += every_strategy(servers)
+        else:
+            names.append(parse_strategy(text).name)
+    return list(dict.fromkeys(names))
+
+
+def strategies_named(
+    texts: list[str] | tuple[str, ...], servers: Servers = NO_SERVERS
+) -> list[Strategy]:
+    """The rows for ``strategy_names``, each with its server's URL."""
+    return [parse_strategy(name, servers) for name in strategy_names(texts, servers)]
+
+
+def every_strategy(servers: Servers = NO_SERVERS) -> list[str]:
+    given = [name for name in _SERVER_NAMES if servers.url(STRATEGIES[name].server or "")]
+    return [*ALL_STRATEGIES, *given]

@@ -1,14 +1,13 @@
-"""The values a run produces: events, steps, request results, violations.
+"""The trace of a run: what each request did at each step, and how it ended.
 
 Everything here is a frozen dataclass so that a finished run cannot change
-under the renderer. ``simulation_to_dict`` is the one place the JSON document
-is made; the Rich view reads the same objects, so the two cannot disagree.
+under the renderer. The checked results built from a trace are in
+``result.py``; their JSON is made in ``report/`` only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 # Actions a strategy records while a request runs (the vocabulary of the ADR).
 READ = "read"  # read the stock from the store
@@ -102,129 +101,5 @@ class RequestResult:
     returned: int  # remaining stock (reserve) or the value read (available)
 
 
-@dataclass(frozen=True)
-class Violation:
-    """A broken invariant, with the steps that caused it."""
-
-    kind: str  # lost_update | oversell | negative_stock | event_loop_blocked
-    steps: tuple[int, ...]
-    message: str
-
-
-VERDICT_WORDS = {
-    "lost_update": "lost update",
-    "oversell": "oversold",
-    "negative_stock": "negative stock",
-    "event_loop_blocked": "event loop blocked",
-}
-
-
-@dataclass(frozen=True)
-class Run:
-    """One strategy replayed under one schedule, checked."""
-
-    strategy: str
-    initial_stock: int
-    final_stock: int
-    expected_final_stock: int | None
-    requests: tuple[RequestResult, ...]
-    steps: tuple[Step, ...]
-    violations: tuple[Violation, ...]
-    audit_log: tuple[str, ...] = ()  # the event log, for strategies that keep one
-    pods: int = 1
-
-    @property
-    def granted_tickets(self) -> int:
-        return sum(r.qty for r in self.requests if r.granted)
-
-    @property
-    def stale_reads(self) -> tuple[int, ...]:
-        """Steps where the cache served a value that was no longer the stock.
-
-        Not a violation (the ADR accepts "max 1s old"), but worth showing.
-        """
-        return tuple(
-            step.t
-            for step in self.steps
-            if (hit := step.event(CACHE_HIT)) is not None and hit.seen != step.stock
-        )
-
-    @property
-    def verdict(self) -> str:
-        if not self.violations:
-            return "correct"
-        kinds = [k for k in VERDICT_WORDS if any(v.kind == k for v in self.violations)]
-        return ", ".join(VERDICT_WORDS[k] for k in kinds)
-
-    @property
-    def meets_expectation(self) -> bool | None:
-        if self.expected_final_stock is None:
-            return None
-        return self.final_stock == self.expected_final_stock
-
-
-@dataclass(frozen=True)
-class Simulation:
-    """Every strategy of a scenario replayed under the same schedule."""
-
-    scenario: str
-    title: str
-    lesson: str
-    stock: int
-    schedule: tuple[str, ...]
-    runs: tuple[Run, ...]
-
-
 def schedule_text(schedule: tuple[str, ...]) -> str:
     return " ".join(schedule)
-
-
-def _event_to_dict(event: Event) -> dict[str, Any]:
-    return {"action": event.action, "seen": event.seen, "value": event.value}
-
-
-def _step_to_dict(step: Step) -> dict[str, Any]:
-    return {
-        "t": step.t,
-        "request": step.request,
-        "action": step.action,
-        "seen": step.seen,
-        "stock": step.stock,
-        "pod": step.pod + 1,
-        "events": [_event_to_dict(e) for e in step.events],
-    }
-
-
-def violation_to_dict(violation: Violation) -> dict[str, Any]:
-    return {"kind": violation.kind, "steps": list(violation.steps), "message": violation.message}
-
-
-def run_to_dict(run: Run) -> dict[str, Any]:
-    return {
-        "strategy": run.strategy,
-        "initial_stock": run.initial_stock,
-        "pods": run.pods,
-        "final_stock": run.final_stock,
-        "expected_final_stock": run.expected_final_stock,
-        "meets_expectation": run.meets_expectation,
-        "granted_tickets": run.granted_tickets,
-        "verdict": run.verdict,
-        "stale_reads": list(run.stale_reads),
-        "requests": [
-            {"id": r.id, "op": r.op, "qty": r.qty, "granted": r.granted, "returned": r.returned}
-            for r in run.requests
-        ],
-        "steps": [_step_to_dict(s) for s in run.steps],
-        "violations": [violation_to_dict(v) for v in run.violations],
-        "audit_log": list(run.audit_log),
-    }
-
-
-def simulation_to_dict(sim: Simulation) -> dict[str, Any]:
-    return {
-        "scenario": sim.scenario,
-        "title": sim.title,
-        "stock": sim.stock,
-        "schedule": schedule_text(sim.schedule),
-        "runs": [run_to_dict(r) for r in sim.runs],
-    }

@@ -7,16 +7,15 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from vacancy_cli.app.explore import Exploration, Report
-from vacancy_cli.model import trace
+from vacancy_cli.model.result import Exploration, Report, ViolationKind
+from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.render.simulation import timeline
-from vacancy_cli.stock.base import parse_strategy
 
 _BREAKS: dict[tuple[str, ...], str] = {
-    ("lost_update",): "lose an update",
-    ("oversell",): "oversell",
-    ("negative_stock",): "drive the stock negative",
-    ("event_loop_blocked",): "freeze the event loop",
+    (ViolationKind.LOST_UPDATE,): "lose an update",
+    (ViolationKind.OVERSELL,): "oversell",
+    (ViolationKind.NEGATIVE_STOCK,): "drive the stock negative",
+    (ViolationKind.EVENT_LOOP_BLOCKED,): "freeze the event loop",
 }
 
 
@@ -40,7 +39,7 @@ def _show_exploration(exp: Exploration, console: Console) -> None:
     table.add_column("Schedules", justify="right")
     table.add_column("Breaks")
     for number, outcome in enumerate(exp.outcomes, start=1):
-        breaks = ", ".join(trace.VERDICT_WORDS[k] for k in outcome.violations)
+        breaks = outcome.verdict if outcome.violations else ""
         table.add_row(
             str(number),
             str(outcome.final_stock),

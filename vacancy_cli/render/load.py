@@ -12,7 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from vacancy_cli.live.result import Comparison, LoadResult, LockWait, Sweep, adr_claims
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.result import ViolationKind
+from vacancy_cli.model.strategies import QUEUE, parse_strategy
 
 if TYPE_CHECKING:
     from vacancy_cli.live.pods import PodsResult
@@ -209,7 +210,11 @@ def show_comparison(comparison: Comparison, console: Console) -> None:
             _print_verdict(run, console)
 
 
-_SHORT = {"lost_update": "lost", "oversell": "oversold", "event_loop_blocked": "froze"}
+_SHORT = {
+    ViolationKind.LOST_UPDATE: "lost",
+    ViolationKind.OVERSELL: "oversold",
+    ViolationKind.EVENT_LOOP_BLOCKED: "froze",
+}
 
 
 def _short_verdict(run: LoadResult) -> str:
@@ -290,7 +295,7 @@ def sweep_chart(
 
 def _waits(result: LoadResult) -> str:
     """What a request waited for: the lock, or the event-sourced writer's queue."""
-    return "Queue wait" if result.strategy == "event-sourced" else "Lock wait"
+    return "Queue wait" if parse_strategy(result.strategy).guard == QUEUE else "Lock wait"
 
 
 def show_pods(result: PodsResult, console: Console) -> None:

@@ -9,9 +9,10 @@ from rich.table import Table
 from rich.text import Text
 
 from vacancy_cli.app.explain import explain
-from vacancy_cli.app.play import Game, IllegalMove, PlayView, SourceBlock
+from vacancy_cli.app.play import PlayView, SourceBlock
 from vacancy_cli.model import trace
 from vacancy_cli.model.goal import Goal
+from vacancy_cli.model.result import Run, Simulation
 from vacancy_cli.render.simulation import header, timeline
 
 HELP = (
@@ -63,7 +64,11 @@ def code(view: PlayView, block: SourceBlock) -> Panel:
     """The strategy's real source, each request's line highlighted and named."""
     lines = block.code.splitlines()
     end = block.start + len(lines) - 1
-    here = [r for r in view.requests if r.line is not None and block.start <= r.line <= end]
+    here = [
+        r
+        for r in view.requests
+        if r.line is not None and r.file == block.file and block.start <= r.line <= end
+    ]
     syntax = Syntax(
         block.code.rstrip("\n"),
         "python",
@@ -86,14 +91,14 @@ def code(view: PlayView, block: SourceBlock) -> Panel:
     return Panel(Group(syntax, legend) if here else syntax, title=block.name, title_align="left")
 
 
-def partial_run(view: PlayView) -> trace.Run:
+def partial_run(view: PlayView) -> Run:
     """The steps so far, as a run the timeline can draw (unchecked until it ends)."""
     if view.run is not None:
         return view.run
     results = tuple(
         trace.RequestResult(r.id, r.op, r.qty, r.granted, r.returned or 0) for r in view.requests
     )
-    return trace.Run(view.strategy, 0, view.stock, None, results, view.steps, ())
+    return Run(view.strategy, 0, view.stock, None, results, view.steps, ())
 
 
 def prompt(view: PlayView) -> str:
@@ -128,7 +133,7 @@ def show_end(view: PlayView, console: Console) -> None:
             )
 
 
-def _read(console: Console, question: str) -> str | None:
+def ask(console: Console, question: str) -> str | None:
     """One line from the user; None at the end of input (Ctrl-D, or a script ran out)."""
     try:
         return console.input(question).strip()
@@ -136,70 +141,18 @@ def _read(console: Console, question: str) -> str | None:
         return None
 
 
-def _hint(console: Console, message: str) -> None:
+def hint(console: Console, message: str) -> None:
     console.print(Text(f"  {message}", style="yellow"))
 
 
-def play_loop(game: Game, console: Console) -> PlayView:
-    """Turns until the learner quits or input ends; the last view is returned."""
-    while True:
-        view = game.view()
-        if console.is_terminal:
-            console.clear()
-        show_turn(view, console)
-        if view.finished:
-            show_end(view, console)
-        while True:
-            answer = _read(console, prompt(view))
-            if answer is None or answer.lower() in ("q", "quit", "exit"):
-                return view
-            if _answer(game, view, answer, console):
-                break
+def show_help(console: Console) -> None:
+    console.print(Text(HELP))
 
 
-def _answer(game: Game, view: PlayView, answer: str, console: Console) -> bool:
-    """Act on one answer; True when the view changed and must be drawn again."""
-    command = answer.lower()
-    try:
-        if command in ("h", "help", "?"):
-            console.print(Text(HELP))
-            return False
-        if command in ("u", "undo"):
-            game.undo()
-            return True
-        if command in ("r", "restart"):
-            game.restart()
-            return True
-        if not answer:
-            raise IllegalMove("type a request's id, or h for help")
-        if view.finished:
-            raise IllegalMove("every request has finished: u to undo, r to restart, q to quit")
-        game.move(_match(answer, view))
-        return True
-    except IllegalMove as exc:
-        options = f" Runnable now: {', '.join(view.options)}." if view.options else ""
-        _hint(console, f"{exc}.{options}")
-        return False
-
-
-def _match(answer: str, view: PlayView) -> str:
-    """The id the learner meant: exact, or the only one equal ignoring case."""
-    ids = [r.id for r in view.requests]
-    if answer in ids:
-        return answer
-    folded = [rid for rid in ids if rid.lower() == answer.lower()]
-    return folded[0] if len(folded) == 1 else answer
-
-
-def ask_final_stock(console: Console, strategy: str) -> int | None:
-    """Predict, then reveal: the room's guess for the final stock."""
-    while True:
-        answer = _read(console, f"Predict the final stock under {strategy}: ")
-        if answer is None:
-            return None
-        if answer.isdigit():
-            return int(answer)
-        _hint(console, "a whole number, such as 98")
+def clear(console: Console) -> None:
+    """A fresh screen on a terminal; nothing in a pipe or a recording."""
+    if console.is_terminal:
+        console.clear()
 
 
 def show_prediction(console: Console, guess: int | None, final: int) -> None:
@@ -214,25 +167,14 @@ def show_prediction(console: Console, guess: int | None, final: int) -> None:
     )
 
 
-def step_through(sim: trace.Simulation, console: Console) -> None:
-    """Presenter mode: each key press reveals one more row of each timeline."""
-    for run in sim.runs:
-        for shown in range(1, len(run.steps) + 1):
-            if console.is_terminal:
-                console.clear()
-            console.print(header(sim))
-            console.print(timeline(run, upto=shown))
-            left = len(run.steps) - shown
-            if left and _read(console, f"Enter: next step ({left} more), q: show all ") in (
-                None,
-                "q",
-            ):
-                break
-    if console.is_terminal:
-        console.clear()
+def show_step_frame(sim: Simulation, run: Run, shown: int, console: Console) -> None:
+    """Presenter mode's screen: the header and the first ``shown`` rows of ``run``."""
+    clear(console)
+    console.print(header(sim))
+    console.print(timeline(run, upto=shown))
 
 
-def show_solution(goal: Goal, run: trace.Run | None, scenario: str, console: Console) -> None:
+def show_solution(goal: Goal, run: Run | None, scenario: str, console: Console) -> None:
     console.print(Text(f"Challenge: {goal.text}", style="yellow"))
     if run is None:
         console.print(Text("No schedule meets this challenge.", style="bold"))

@@ -1,6 +1,6 @@
 """Rich views of a replay, and the pieces other views share (the timeline).
 
-Rich is imported only by the render modules (``render*.py``, ``export.py``).
+Rich is imported only here, in ``render/`` (ruff and import-linter enforce it).
 Every view is drawn from the same result objects that the core turns into
 JSON, so what a person sees and what a script parses cannot disagree.
 """
@@ -16,14 +16,15 @@ from rich.text import Text
 
 from vacancy_cli.app.explain import explain
 from vacancy_cli.model import trace
+from vacancy_cli.model.result import Run, Simulation
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
 
 VERDICT_STYLE = {"correct": "green"}
 
 
 def show_simulation(
-    sim: trace.Simulation,
+    sim: Simulation,
     console: Console,
     predictions: dict[str, int] | None = None,
     show_log: bool = False,
@@ -43,23 +44,23 @@ def show_simulation(
         console.print(Panel(escape(sim.lesson.strip()), title="Lesson", title_align="left"))
 
 
-def audit_log(run: trace.Run) -> Text:
+def audit_log(run: Run) -> Text:
     if not run.audit_log:
         return Text(f"  ({run.strategy} keeps no event log)", style="dim")
     lines = "\n".join(f"  {entry}" for entry in run.audit_log)
     return Text(f"  Event log:\n{lines}", style="cyan")
 
 
-def header(sim: trace.Simulation) -> Text:
+def header(sim: Simulation) -> Text:
     schedule = trace.schedule_text(sim.schedule) or "(none: requests run in scenario order)"
     return Text.assemble((sim.title, "bold"), f"  stock {sim.stock}, schedule ", (schedule, "cyan"))
 
 
-def _sentence_style(run: trace.Run) -> str:
+def _sentence_style(run: Run) -> str:
     return "red" if run.violations else "default"
 
 
-def timeline(run: trace.Run, upto: int | None = None) -> Table:
+def timeline(run: Run, upto: int | None = None) -> Table:
     """The ADR's table: one row per step (the first ``upto`` of them), one column per request."""
     strategy = parse_strategy(run.strategy)
     pods = ""
@@ -78,7 +79,7 @@ def timeline(run: trace.Run, upto: int | None = None) -> Table:
     table.add_column("Stock", justify="right")
     qty = {r.id: r.qty for r in run.requests}
     marks = _marks(run)
-    guard = "a permit" if run.strategy.startswith("semaphore") else "the lock"
+    guard = strategy.guard_noun
     for step in run.steps[:upto]:
         cells = ["" for _ in ids]
         cells[ids.index(step.request)] = _describe(step, qty[step.request], guard)
@@ -89,12 +90,12 @@ def timeline(run: trace.Run, upto: int | None = None) -> Table:
     return table
 
 
-def _marks(run: trace.Run) -> dict[int, str]:
+def _marks(run: Run) -> dict[int, str]:
     """Label the row where each violation happens: its last step."""
     marks: dict[int, str] = {}
     for violation in run.violations:
         if violation.steps:
-            word = trace.VERDICT_WORDS[violation.kind]
+            word = violation.kind.word
             at = violation.steps[-1]
             marks[at] = f"{marks[at]}, {word}" if at in marks else word
     for t in run.stale_reads:
@@ -136,7 +137,7 @@ def _phrase(event: trace.Event, qty: int, guard: str) -> str:
     return event.action
 
 
-def _outcome_line(run: trace.Run) -> str:
+def _outcome_line(run: Run) -> str:
     expected = "" if run.expected_final_stock is None else f", expected {run.expected_final_stock}"
     return f"final stock {run.final_stock}{expected}; {_tickets(run.granted_tickets)} granted; " + (
         _verdict(run)
@@ -147,14 +148,14 @@ def _tickets(count: int) -> str:
     return f"{count} ticket" if count == 1 else f"{count} tickets"
 
 
-def _verdict(run: trace.Run) -> str:
+def _verdict(run: Run) -> str:
     stale = len(run.stale_reads)
     if not stale:
         return run.verdict
     return f"{run.verdict}, {stale} stale read{'s' if stale > 1 else ''}"
 
 
-def summary(sim: trace.Simulation, predictions: dict[str, int] | None = None) -> Table:
+def summary(sim: Simulation, predictions: dict[str, int] | None = None) -> Table:
     table = Table(title="Summary", title_justify="left", title_style="bold")
     table.add_column("Strategy")
     table.add_column("Final stock", justify="right")

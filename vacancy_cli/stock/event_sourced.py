@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from vacancy_cli.model import trace
 from vacancy_cli.model.clock import Clock
+from vacancy_cli.model.strategies import Strategy
 from vacancy_cli.stock.base import Hooks, StockManager
 
 Command = tuple[str, int, "asyncio.Future[tuple[bool, int]]"]
@@ -38,8 +39,8 @@ class LogEntry:
 class EventSourcedStockManager(StockManager):
     """One writer task owns the stock; ``total`` is its projection."""
 
-    def __init__(self, stock: int, hooks: Hooks, clock: Clock) -> None:
-        super().__init__(stock, hooks, clock)
+    def __init__(self, stock: int, hooks: Hooks, clock: Clock, strategy: Strategy) -> None:
+        super().__init__(stock, hooks, clock, strategy)
         self.log: list[LogEntry] = []
         self._queue: asyncio.Queue[Command] | None = None
         self._writer: asyncio.Task[None] | None = None
@@ -57,15 +58,6 @@ class EventSourcedStockManager(StockManager):
         answer: asyncio.Future[tuple[bool, int]] = asyncio.get_running_loop().create_future()
         self._start().put_nowait(("reserve", qty, answer))
         return await self.hooks.wait_for(answer)  # the single writer decides
-
-    async def available(self) -> int:
-        cached = self._cached()
-        if cached is not None:
-            return cached
-        seen = self._read()
-        await self.hooks.checkpoint()
-        self._fill_cache(seen)
-        return seen
 
     async def _write_loop(self) -> None:
         queue = self._start()

@@ -22,13 +22,14 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, closing, contextmanager
 from pathlib import Path
 
 from vacancy_cli.model import trace
 from vacancy_cli.model.clock import Clock
 from vacancy_cli.model.errors import OptionError, ServerError
+from vacancy_cli.model.strategies import Strategy
 from vacancy_cli.stock.base import POOL_SIZE, Hooks, StockManager
 
 _SCHEMA = """
@@ -57,7 +58,9 @@ def _book(db: sqlite3.Connection, qty: int) -> None:
 class SqliteStockManager(StockManager):
     """The stock as one row of a SQLite table; ``total`` reads and writes that row."""
 
-    def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
+    def __init__(
+        self, stock: int, hooks: Hooks, clock: Clock, strategy: Strategy, folder: Path | None = None
+    ) -> None:
         """A new database in a temporary folder, or, given ``folder``, another pod's."""
         try:
             self.folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
@@ -78,9 +81,15 @@ class SqliteStockManager(StockManager):
             except BaseException:  # nothing half-made is left behind, whatever the failure
                 shutil.rmtree(self.folder, ignore_errors=True)
                 raise
-            super().__init__(stock, hooks, clock)
+            super().__init__(stock, hooks, clock, strategy)
         else:  # joining: the stock is already there, and not ours to reset
-            self.attach(stock, hooks, clock)
+            self.attach(stock, hooks, clock, strategy)
+
+    @classmethod
+    def join(cls, first: StockManager, hooks: Hooks, clock: Clock) -> StockManager:
+        """Another pod on the same database file."""
+        assert isinstance(first, SqliteStockManager)
+        return cls(first.initial_stock, hooks, clock, first.strategy, first.folder)
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode: every statement commits on its own."""
@@ -107,15 +116,6 @@ class SqliteStockManager(StockManager):
     def total(self, value: int) -> None:
         with closing(self.connect()) as db:
             db.execute("UPDATE stock SET qty = ? WHERE id = 1", (value,))
-
-    async def available(self) -> int:
-        cached = self._cached()
-        if cached is not None:
-            return cached
-        seen = self._read()
-        await self.hooks.checkpoint()  # I/O: the answer travels back
-        self._fill_cache(seen)
-        return seen
 
     def ledger(self) -> tuple[int, int, int]:
         """What the database says: stock left, reservations, and tickets they hold."""
@@ -158,8 +158,10 @@ class LockedSqliteStockManager(NaiveSqliteStockManager):
     per-pod, not distributed", run.
     """
 
-    def __init__(self, stock: int, hooks: Hooks, clock: Clock, folder: Path | None = None) -> None:
-        super().__init__(stock, hooks, clock, folder)
+    def __init__(
+        self, stock: int, hooks: Hooks, clock: Clock, strategy: Strategy, folder: Path | None = None
+    ) -> None:
+        super().__init__(stock, hooks, clock, strategy, folder)
         self.lock = asyncio.Lock()
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
@@ -186,10 +188,3 @@ class ConditionalSqliteStockManager(SqliteStockManager):
         self._invalidate_cache()
         self.hooks.record(trace.WRITE, row[0] + qty, row[0])
         return True, int(row[0])
-
-
-VARIANTS: dict[str, Callable[..., SqliteStockManager]] = {
-    "sqlite-naive": NaiveSqliteStockManager,
-    "sqlite-locked": LockedSqliteStockManager,
-    "sqlite-conditional": ConditionalSqliteStockManager,
-}

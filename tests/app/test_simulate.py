@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from vacancy_cli.app.simulate import replay, run_scenario
-from vacancy_cli.engine.scheduler import RequestSpec
+from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
-from vacancy_cli.model.trace import simulation_to_dict
+from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.report.documents import simulation
 
-from conftest import missing_servers
-from model import Model
+from helpers import TEST_SERVERS, missing_servers
+from reference_model import Model
 
 
 def skip_without_servers(name: str) -> None:
@@ -48,7 +49,7 @@ def test_the_adr_schedule_under_the_lock_ends_at_98_with_b_waiting_at_t2() -> No
 @pytest.mark.parametrize("name", bundled_names())
 def test_every_bundled_scenario_meets_its_expectations(name: str) -> None:
     skip_without_servers(name)
-    sim = run_scenario(load_scenario(name))
+    sim = run_scenario(load_scenario(name), servers=TEST_SERVERS)
     assert sim.runs, name
     for run in sim.runs:
         assert run.expected_final_stock is not None
@@ -78,8 +79,8 @@ def test_stale_cache_scenario_shows_a_stale_read_only_without_the_lock() -> None
 def test_same_scenario_strategy_and_schedule_give_identical_json(name: str) -> None:
     skip_without_servers(name)
     scenario = load_scenario(name)
-    first = json.dumps(simulation_to_dict(run_scenario(scenario)))
-    second = json.dumps(simulation_to_dict(run_scenario(load_scenario(name))))
+    first = json.dumps(simulation(run_scenario(scenario, servers=TEST_SERVERS)))
+    second = json.dumps(simulation(run_scenario(load_scenario(name), servers=TEST_SERVERS)))
     assert first == second
 
 
@@ -130,7 +131,7 @@ def test_engine_agrees_with_an_independent_model_on_random_schedules(strategy: s
         requests = [(rid, rng.randint(1, 3)) for rid in ids]
         stock = rng.randint(0, 8)
         schedule = tuple(rng.choice(ids) for _ in range(rng.randint(0, 12)))
-        run = replay(_scenario(stock, requests), strategy, schedule)
+        run = replay(_scenario(stock, requests), parse_strategy(strategy), schedule)
         model = Model.of(stock, requests, PERMITS[strategy]).run(list(schedule))
         engine = (run.final_stock, tuple(r.id for r in run.requests if r.granted))
         assert engine == model, (strategy, stock, requests, schedule)

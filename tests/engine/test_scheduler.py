@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from vacancy_cli.engine.scheduler import RequestSpec, Scheduler, State
+from vacancy_cli.engine.scheduler import Scheduler, State
 from vacancy_cli.model import trace
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.requests import RequestSpec
+from vacancy_cli.model.strategies import parse_strategy
 
 AB = (RequestSpec("A"), RequestSpec("B"))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from vacancy_cli.app.explain import explain
 from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.model.result import Run
 from vacancy_cli.model.scenario import load_scenario
-from vacancy_cli.model.trace import Run
 
 
 def run_of(name: str, strategy: str, schedule: str | None = None) -> Run:

@@ -13,7 +13,7 @@ from vacancy_cli import __version__
 from vacancy_cli.cli.app import app
 from vacancy_cli.model.scenario import bundled_names
 
-from conftest import LOST_UPDATE
+from helpers import LOST_UPDATE
 
 runner = CliRunner()
 
@@ -191,11 +191,13 @@ def test_explore_json_has_the_documented_keys() -> None:
     code, out, _ = invoke("explore", "oversell", "--json")
     assert code == 0
     doc = json.loads(out)
-    keys = {"scenario", "strategy", "naive_interleavings", "states", "complete", "outcomes"}
-    assert keys <= set(doc)
+    assert (doc["schema_version"], doc["kind"], doc["scenario"]) == (1, "explore", "oversell")
+    assert "outcomes" not in doc  # nothing of the first exploration repeated at the top
     assert [e["strategy"] for e in doc["explorations"]] == ["none", "asyncio-lock"]
-    assert doc["strategy"] == "none" and doc["complete"] is True
-    outcome = doc["outcomes"][0]
+    first = doc["explorations"][0]
+    keys = {"strategy", "naive_interleavings", "states", "complete", "outcomes"}
+    assert keys <= set(first) and first["complete"] is True
+    outcome = first["outcomes"][0]
     assert {"final_stock", "granted", "schedules", "violations", "witness"} <= set(outcome)
     assert outcome["violations"] == ["lost_update", "oversell"]
 
@@ -205,7 +207,7 @@ def test_explore_random_mode_from_the_command_line() -> None:
     first = invoke(*args)
     second = invoke(*args)
     assert first[0] == 0 and first[1] == second[1]
-    assert json.loads(first[1])["mode"] == "random"
+    assert json.loads(first[1])["explorations"][0]["mode"] == "random"
 
 
 def test_explore_max_states_reports_incomplete() -> None:

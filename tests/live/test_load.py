@@ -20,10 +20,11 @@ from vacancy_cli.live.options import (
     parse_qty,
     parse_sweep,
 )
-from vacancy_cli.live.result import Bin, LoadResult, LockWait, adr_claims, load_to_dict
+from vacancy_cli.live.result import Bin, LoadResult, LockWait, adr_claims
 from vacancy_cli.model.clock import VirtualClock
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.stock.base import GuardedStockManager
+from vacancy_cli.report.documents import load as load_to_dict
+from vacancy_cli.stock.memory import GuardedStockManager
 
 # Fields that depend on the machine's speed, not on the run's logic.
 TIMING = {"lock_wait_ms", "histogram", "elapsed_s", "throughput_rps", "adr_claims"}

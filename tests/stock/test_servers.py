@@ -20,12 +20,16 @@ from typer.testing import CliRunner
 from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.app.simulate import run_scenario
 from vacancy_cli.cli.app import app
-from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.engine.scheduler import Scheduler
 from vacancy_cli.live.load import run_load
 from vacancy_cli.live.options import LoadOptions
-from vacancy_cli.model.errors import OptionError, ServerError
+from vacancy_cli.model.errors import ServerError, ServerUrlError
+from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import load_scenario
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.strategies import Servers, parse_strategy
+from vacancy_cli.stock import build
+
+from helpers import TEST_SERVERS
 
 REDIS = os.environ.get("VACANCY_TEST_REDIS_URL")
 POSTGRES = os.environ.get("VACANCY_TEST_POSTGRES_URL")
@@ -45,7 +49,9 @@ CASES = [
 
 @pytest.mark.parametrize(("naive", "safe"), CASES)
 def test_the_adr_table_on_a_real_server(naive: str, safe: str) -> None:
-    racy, correct = run_scenario(load_scenario("lost-update"), [naive, safe]).runs
+    racy, correct = run_scenario(
+        load_scenario("lost-update"), [naive, safe], servers=TEST_SERVERS
+    ).runs
     assert [(s.request, s.action, s.stock) for s in racy.steps] == [
         ("A", "read", 100),
         ("B", "read", 100),
@@ -58,7 +64,7 @@ def test_the_adr_table_on_a_real_server(naive: str, safe: str) -> None:
 
 @pytest.mark.parametrize(("naive", "safe"), CASES)
 def test_every_interleaving_on_a_real_server(naive: str, safe: str) -> None:
-    report = explore_scenario(load_scenario("oversell"), [naive, safe])
+    report = explore_scenario(load_scenario("oversell"), [naive, safe], servers=TEST_SERVERS)
     racy, correct = report.explorations
     assert {k for o in racy.violating for k in o.violations} == {"lost_update", "oversell"}
     assert correct.complete and correct.violating == ()
@@ -66,7 +72,9 @@ def test_every_interleaving_on_a_real_server(naive: str, safe: str) -> None:
 
 @pytest.mark.parametrize(("naive", "safe"), CASES)
 def test_the_load_test_on_a_real_server(naive: str, safe: str) -> None:
-    options = LoadOptions(stock=200, requests=200, latency_s=0.001, concurrency=20)
+    options = LoadOptions(
+        stock=200, requests=200, latency_s=0.001, concurrency=20, servers=TEST_SERVERS
+    )
     correct = run_load(LoadOptions(**{**options.__dict__, "strategy": safe}))
     racy = run_load(LoadOptions(**{**options.__dict__, "strategy": naive}))
     assert correct.final_stock == 0 and correct.violations == ()
@@ -78,14 +86,18 @@ def test_more_requests_at_once_than_the_server_takes_clients_wait_for_the_pool(
     naive: str, safe: str
 ) -> None:
     """PostgreSQL refuses clients beyond max_connections (100 by default): the pool queues them."""
-    result = run_load(LoadOptions(stock=300, requests=300, strategy=safe))  # all 300 at once
+    result = run_load(
+        LoadOptions(stock=300, requests=300, strategy=safe, servers=TEST_SERVERS)
+    )  # all 300 at once
     assert result.options.workers == 300
     assert (result.granted, result.final_stock, result.violations) == (300, 0, ())
 
 
 @pytest.mark.parametrize(("naive", "safe"), CASES)
 def test_a_stock_beyond_32_bits_is_held_exactly(naive: str, safe: str) -> None:
-    result = run_load(LoadOptions(stock=3_000_000_000, requests=10, strategy=safe))
+    result = run_load(
+        LoadOptions(stock=3_000_000_000, requests=10, strategy=safe, servers=TEST_SERVERS)
+    )
     assert (result.final_stock, result.violations) == (2_999_999_990, ())
 
 
@@ -93,16 +105,21 @@ def test_a_stock_beyond_32_bits_is_held_exactly(naive: str, safe: str) -> None:
 @needs_redis
 def test_two_pods_share_the_server() -> None:
     for strategy in ("redis-lua", "postgres-conditional"):
-        run = run_scenario(load_scenario("pods"), [strategy]).runs[0]
+        run = run_scenario(load_scenario("pods"), [strategy], servers=TEST_SERVERS).runs[0]
         assert run.violations == () and [r.granted for r in run.requests] == [True, False]
 
 
 def test_server_strategies_need_a_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store says which server is missing; the command names the option that gives it."""
     monkeypatch.delenv("VACANCY_REDIS_URL", raising=False)
     monkeypatch.delenv("VACANCY_POSTGRES_URL", raising=False)
-    for strategy, option in (("redis-lua", "--redis-url"), ("postgres-naive", "--postgres-url")):
-        with pytest.raises(OptionError, match=option):
-            parse_strategy(strategy).build(1, None, None)  # type: ignore[arg-type]
+    for strategy, server in (("redis-lua", "redis"), ("postgres-naive", "postgres")):
+        with pytest.raises(ServerUrlError, match="not given") as raised:
+            build(parse_strategy(strategy), 1, None, None)  # type: ignore[arg-type]
+        assert raised.value.server == server
+        result = CliRunner().invoke(app, ["simulate", "lost-update", "-s", strategy])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"vacancy: error: --{server}-url not given: {strategy}")
 
 
 @pytest.mark.parametrize(
@@ -153,9 +170,8 @@ def test_a_server_that_stops_mid_run_is_one_line_and_exit_1(
     private_redis: tuple[str, subprocess.Popen[bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, server = private_redis
-    monkeypatch.setenv("VACANCY_REDIS_URL", url)
     requests = (RequestSpec("A"), RequestSpec("B"))
-    scheduler = Scheduler(10, requests, parse_strategy("redis-naive"))
+    scheduler = Scheduler(10, requests, parse_strategy("redis-naive", Servers(redis=url)))
     scheduler.step("A")
     server.kill()
     server.wait()

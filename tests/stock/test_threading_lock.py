@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.app.simulate import run_scenario
-from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import load_scenario
-from vacancy_cli.stock.base import ThreadLockedStockManager, parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.stock.memory import ThreadLockedStockManager
 
 
 def test_a_second_request_on_the_loop_freezes_it_and_the_steps_are_named() -> None:

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from vacancy_cli.app.play import Game, IllegalMove
 from vacancy_cli.cli.app import app
 from vacancy_cli.model.scenario import load_scenario
-from vacancy_cli.stock.base import GuardedStockManager
+from vacancy_cli.stock.memory import GuardedStockManager
 
 runner = CliRunner()
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from vacancy_cli.app.explore import solve
 from vacancy_cli.app.simulate import run_scenario
+from vacancy_cli.app.solve import solve
 from vacancy_cli.model.errors import ScenarioError
 from vacancy_cli.model.scenario import bundled_names, load_scenario
 
-from conftest import LOST_UPDATE, missing_servers
+from helpers import LOST_UPDATE, TEST_SERVERS, missing_servers
 
 Write = Callable[..., Path]
 
@@ -23,7 +23,7 @@ def test_every_bundled_scenario_has_a_challenge_with_a_solution() -> None:
         assert scenario.goal is not None, name
         if missing_servers([scenario.goal.strategy]):
             continue  # checked where the servers run (tests/test_servers.py says why not)
-        run = solve(scenario, scenario.goal)
+        run = solve(scenario, scenario.goal, TEST_SERVERS)
         assert run is not None, name
         assert scenario.goal.met_by(run), name
 

@@ -6,13 +6,15 @@ import asyncio
 import gc
 
 import pytest
-from test_strategies import YieldingHooks
 
 from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.app.simulate import run_scenario
 from vacancy_cli.model.clock import VirtualClock
 from vacancy_cli.model.scenario import bundled_names, load_scenario
+from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.stock.event_sourced import EventSourcedStockManager
+
+from helpers import YieldingHooks
 
 
 def test_the_writer_decides_and_logs_every_decision() -> None:
@@ -36,7 +38,8 @@ def test_no_interleaving_breaks_it(name: str) -> None:
 
 
 async def test_under_plain_asyncio_with_real_awaits() -> None:
-    manager = EventSourcedStockManager(100, YieldingHooks(), VirtualClock())
+    strategy = parse_strategy("event-sourced")
+    manager = EventSourcedStockManager(100, YieldingHooks(), VirtualClock(), strategy)
     results = await asyncio.gather(*(manager.reserve(1) for _ in range(150)))
     assert manager.total == 0
     assert sum(granted for granted, _ in results) == 100

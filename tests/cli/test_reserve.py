@@ -14,9 +14,11 @@ import pytest
 from typer.testing import CliRunner
 
 from vacancy_cli.cli.app import app
-from vacancy_cli.live import load
 from vacancy_cli.model.errors import ServerError
-from vacancy_cli.stock.base import Strategy, UnlockedStockManager, every_strategy
+from vacancy_cli.model.strategies import every_strategy
+from vacancy_cli.stock.memory import GuardedStockManager, UnlockedStockManager
+
+from helpers import TEST_SERVERS
 
 runner = CliRunner()
 
@@ -103,10 +105,8 @@ def test_none_with_latency_reports_lost_updates_as_the_lesson_and_exits_0() -> N
 def test_a_strategy_that_claims_safety_and_loses_updates_exits_1(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(name: str) -> Strategy:
-        return Strategy("asyncio-lock", "a lock that does nothing", True, UnlockedStockManager)
-
-    monkeypatch.setattr(load, "parse_strategy", broken)
+    # the ADR's lock class, with the unlocked code: a claim of safety that does not hold
+    monkeypatch.setattr(GuardedStockManager, "reserve", UnlockedStockManager.reserve)
     code, out, _ = invoke("--latency", "1ms", "--requests", "50", "--stock", "50")
     assert code == 1
     assert "bug: asyncio-lock claims safety" in out
@@ -118,19 +118,17 @@ def test_a_strategy_that_claims_safety_and_loses_updates_exits_1(
 def test_a_store_lost_mid_load_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every request in flight fails alike; the user sees the cause once, not a group of 100."""
 
-    class LostAfter(UnlockedStockManager):
-        calls = 0
+    calls = 0
+    real = GuardedStockManager.reserve
 
-        async def reserve(self, qty: int) -> tuple[bool, int]:
-            self.calls += 1
-            if self.calls > 150:  # mid-load: 100 in flight when the server goes
-                raise ServerError("the redis server stopped answering: connection refused")
-            return await super().reserve(qty)
+    async def lost_after(self: GuardedStockManager, qty: int) -> tuple[bool, int]:
+        nonlocal calls
+        calls += 1
+        if calls > 150:  # mid-load: 100 in flight when the server goes
+            raise ServerError("the redis server stopped answering: connection refused")
+        return await real(self, qty)
 
-    def lost(name: str) -> Strategy:
-        return Strategy("redis-lua", "a server that goes away", True, LostAfter)
-
-    monkeypatch.setattr(load, "parse_strategy", lost)
+    monkeypatch.setattr(GuardedStockManager, "reserve", lost_after)
     code, out, err = invoke("--latency", "1ms", "--concurrency", "100")
     assert code == 1 and out == ""
     assert err == "vacancy: error: the redis server stopped answering: connection refused\n"
@@ -166,7 +164,7 @@ def test_strategy_all_runs_the_same_load_under_every_strategy() -> None:
     args = ("--strategy", "all", "--latency", "1ms", "--requests", "20", "--stock", "15")
     code, doc = invoke_json(*args)
     # every strategy, and the server ones whose server the test run has
-    assert code == 0 and doc["strategies"] == every_strategy() and doc["bug"] is False
+    assert code == 0 and doc["strategies"] == every_strategy(TEST_SERVERS) and doc["bug"] is False
     runs = {run["strategy"]: run for run in doc["runs"]}
     assert runs["none"]["lost_updates"] == 19 and runs["none"]["oversold"] == 5
     for safe in ("asyncio-lock", "semaphore:1", "sqlite-conditional", "event-sourced"):

@@ -10,12 +10,13 @@ import pytest
 
 from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.app.simulate import run_scenario
-from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import Scenario, load_scenario
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.stock.sqlite import SqliteStockManager
 
-from model import Model
+from reference_model import Model
 
 
 def test_the_naive_statements_lose_the_adrs_update_across_connections() -> None:
@@ -85,7 +86,7 @@ def test_a_database_that_cannot_be_set_up_leaves_no_folder(
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     hooks = LiveHooks(1, 0.0, False)
     with pytest.raises(OverflowError):  # past what SQLite holds: options refuse it first
-        SqliteStockManager(2**64, hooks, VirtualClock())
+        SqliteStockManager(2**64, hooks, VirtualClock(), parse_strategy("sqlite-naive"))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -138,12 +139,9 @@ def test_a_database_lost_mid_run_is_a_server_error() -> None:
     scheduler.close()
 
 
-def test_all_means_every_strategy_and_the_servers_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    from vacancy_cli.model.strategies import ALL_STRATEGIES
-    from vacancy_cli.stock.base import strategy_names
+def test_all_means_every_strategy_and_the_servers_given() -> None:
+    from vacancy_cli.model.strategies import ALL_STRATEGIES, Servers, strategy_names
 
-    monkeypatch.delenv("VACANCY_REDIS_URL", raising=False)
-    monkeypatch.delenv("VACANCY_POSTGRES_URL", raising=False)
     assert strategy_names(["all"]) == list(ALL_STRATEGIES)
-    monkeypatch.setenv("VACANCY_REDIS_URL", "redis://127.0.0.1:6379/0")
-    assert strategy_names(["none", "all"])[-2:] == ["redis-lua", "redis-naive"]
+    servers = Servers(redis="redis://127.0.0.1:6379/0")
+    assert strategy_names(["none", "all"], servers)[-2:] == ["redis-lua", "redis-naive"]

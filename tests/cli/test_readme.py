@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from vacancy_cli.cli.app import app
 
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 
 

@@ -52,7 +52,7 @@ def test_explore_export_with_json_keeps_stdout_json(tmp_path: Path) -> None:
     target = tmp_path / "explore.txt"
     code, out, _ = invoke("explore", "lost-update", "-s", "none", "--json", "--export", str(target))
     assert code == 0
-    assert json.loads(out)["naive_interleavings"] == 6
+    assert json.loads(out)["explorations"][0]["naive_interleavings"] == 6
     assert "4 of 6 interleavings lose an update" in target.read_text(encoding="utf-8")
 
 

@@ -17,7 +17,7 @@ from vacancy_cli.live.pods import PodsResult, run_pods
 from vacancy_cli.model.errors import OptionError, ScenarioError
 from vacancy_cli.model.scenario import load_scenario
 
-from conftest import LOST_UPDATE
+from helpers import LOST_UPDATE
 
 Write = Callable[..., Path]
 

@@ -7,13 +7,15 @@ from collections import Counter
 
 import pytest
 
-from vacancy_cli.app.explore import explore_scenario, report_to_dict
+from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.app.simulate import replay, run_scenario
-from vacancy_cli.engine.scheduler import RequestSpec, Scheduler
+from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.report.documents import exploration_report
 
-from model import Model
+from reference_model import Model
 
 STRATEGIES = ["none", "asyncio-lock", "semaphore:1", "semaphore:2"]
 PERMITS = {"none": None, "asyncio-lock": 1, "semaphore:1": 1, "semaphore:2": 2}
@@ -134,7 +136,7 @@ def test_eight_identical_buyers_reach_all_eight_final_stocks() -> None:
     assert sorted(o.final_stock for o in exploration.outcomes) == list(range(92, 100))
     assert exploration.states < 2000  # the reductions at work: 1,280 states
     lost_all = next(o for o in exploration.outcomes if o.final_stock == 99)
-    run = replay(family(8), "none", lost_all.witness)
+    run = replay(family(8), parse_strategy("none"), lost_all.witness)
     assert run.final_stock == 99
 
 
@@ -157,9 +159,10 @@ def test_max_states_stops_cleanly_and_says_incomplete() -> None:
 
 def test_random_mode_is_deterministic_per_seed() -> None:
     scenario = family(5)
-    first = report_to_dict(explore_scenario(scenario, ["none"], random_runs=60, seed=4))
-    second = report_to_dict(explore_scenario(scenario, ["none"], random_runs=60, seed=4))
+    first = exploration_report(explore_scenario(scenario, ["none"], random_runs=60, seed=4))
+    second = exploration_report(explore_scenario(scenario, ["none"], random_runs=60, seed=4))
     assert json.dumps(first) == json.dumps(second)
+    first = first["explorations"][0]
     assert first["mode"] == "random" and first["complete"] is False
     assert sum(o["schedules"] for o in first["outcomes"]) == first["states"] <= 60
 
@@ -167,7 +170,9 @@ def test_random_mode_is_deterministic_per_seed() -> None:
 def test_pct_mode_is_deterministic_and_finds_the_lost_update() -> None:
     scenario = load_scenario("three-way")
     runs = [
-        report_to_dict(explore_scenario(scenario, ["none"], random_runs=50, seed=1, pct_depth=2))
+        exploration_report(
+            explore_scenario(scenario, ["none"], random_runs=50, seed=1, pct_depth=2)
+        )["explorations"][0]
         for _ in range(2)
     ]
     assert runs[0] == runs[1]
@@ -179,7 +184,7 @@ def test_sampled_witnesses_replay_too() -> None:
     scenario = load_scenario("semaphore-permits")
     report = explore_scenario(scenario, ["semaphore:2"], random_runs=40, seed=9)
     for outcome in report.explorations[0].outcomes:
-        run = replay(scenario, "semaphore:2", outcome.witness)
+        run = replay(scenario, parse_strategy("semaphore:2"), outcome.witness)
         assert run.final_stock == outcome.final_stock
 
 

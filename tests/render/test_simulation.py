@@ -17,7 +17,7 @@ from vacancy_cli.app.simulate import run_scenario
 from vacancy_cli.model.scenario import load_scenario
 from vacancy_cli.render.simulation import show_simulation
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent.parent / "golden"
 
 
 def render(name: str, width: int) -> str:

@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import pytest
 
 from vacancy_cli.model.clock import VirtualClock
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.stock.base import Guard, parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.stock import build
 
-
-class YieldingHooks:
-    """A checkpoint that really yields to the loop, as I/O would."""
-
-    def record(self, action: str, seen: int | None = None, value: int | None = None) -> None:
-        pass
-
-    async def checkpoint(self) -> None:
-        await asyncio.sleep(0)
-
-    @asynccontextmanager
-    async def hold(self, guard: Guard) -> AsyncIterator[None]:
-        async with guard:
-            yield
-
-    async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
-        return await answer
+from helpers import YieldingHooks
 
 
 async def reserve_all(strategy: str, stock: int, requests: int) -> int:
-    manager = parse_strategy(strategy).build(stock, YieldingHooks(), VirtualClock())
+    manager = build(parse_strategy(strategy), stock, YieldingHooks(), VirtualClock())
     await asyncio.gather(*(manager.reserve(1) for _ in range(requests)))
     return manager.total
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from vacancy_cli.engine.scheduler import RequestSpec
 from vacancy_cli.model.errors import ScenarioError, ScheduleError
+from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import bundled_names, load_scenario, parse_schedule
 
-from conftest import LOST_UPDATE
+from helpers import LOST_UPDATE
 
 Write = Callable[..., Path]
 

@@ -1,0 +1,156 @@
+"""What every command shares: its options, the error-to-exit-status mapping, output.
+
+Errors caused by input (``VacancyError``) become one line on stderr and exit
+status 2; a server lost mid-run (``ServerError``) one line and exit 1; Ctrl-C
+exit 130; anything else is a bug, reported in one line with exit status 1.
+The command layer is the only one that knows option names: a core error about
+a server URL (``ServerUrlError``) is worded here with the option that gives it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+
+from vacancy_cli.model.errors import ServerError, ServerUrlError, VacancyError
+from vacancy_cli.model.strategies import STRATEGY_HELP, Servers
+
+if TYPE_CHECKING:
+    from vacancy_cli.render.console import Console
+    from vacancy_cli.render.progress import LazyProgress
+
+T = TypeVar("T")
+
+ScenarioArg = Annotated[
+    str,
+    typer.Argument(help="A bundled scenario name (see `vacancy scenarios`) or a .toml file."),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout instead of tables.")
+]
+StrategiesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--strategy",
+        "-s",
+        metavar="STRATEGY",
+        help=f"Strategy to run; repeat to compare side by side. One of: {STRATEGY_HELP}. "
+        "Default: the scenario's own list.",
+    ),
+]
+PodsOpt = Annotated[
+    int | None,
+    typer.Option(
+        metavar="N",
+        help="Serve the requests from N pods (copies of the service), round robin: "
+        "memory strategies then keep a copy of the stock and a lock per pod; the SQLite "
+        "ones share the database. Default: the scenario's own (1).",
+    ),
+]
+RedisOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        envvar="VACANCY_REDIS_URL",
+        help="Redis server for the redis-* strategies, e.g. redis://127.0.0.1:6379/0 "
+        "(needs pip install 'vacancy\\[redis]').",
+    ),
+]
+PostgresOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        envvar="VACANCY_POSTGRES_URL",
+        help="PostgreSQL server for the postgres-* strategies, e.g. "
+        "postgresql://user@127.0.0.1:5432/db (needs pip install 'vacancy\\[postgres]').",
+    ),
+]
+ExportOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FILE",
+        help="Also save what the terminal shows, by extension: .svg, .html (for slides), "
+        ".md (tables as Markdown, for handouts) or .txt.",
+    ),
+]
+
+
+def fail(message: str, status: int) -> NoReturn:
+    typer.echo(f"vacancy: {message}", err=True)
+    raise typer.Exit(status)
+
+
+def call(work: Callable[[], T]) -> T:
+    """Run core work, mapping its errors to one line and an exit status."""
+    try:
+        return work()
+    except ServerUrlError as exc:
+        fail(f"error: --{exc.server}-url {exc.problem}", 2)
+    except VacancyError as exc:
+        fail(f"error: {exc}", 2)
+    except ServerError as exc:
+        fail(f"error: {exc}", 1)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    except Exception as exc:  # a bug: say so briefly, never a traceback
+        fail(f"internal error: {type(exc).__name__}: {exc}", 1)
+
+
+def servers(redis_url: str | None, postgres_url: str | None) -> Servers:
+    """The server URLs the options (or their environment variables) gave."""
+    return Servers(redis=redis_url or None, postgres=postgres_url or None)
+
+
+def print_json(document: dict[str, Any]) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+def export_path(export: str | None) -> Path | None:
+    """Checked before any work starts: a bad path costs nothing."""
+    if not export:
+        return None
+    from vacancy_cli.render.export import check_export_path
+
+    return call(lambda: check_export_path(export))
+
+
+def console(export: Path | None, quiet: bool = False) -> Console:
+    from vacancy_cli.render.console import for_command
+
+    return for_command(export, quiet)
+
+
+def save(view: Console, path: Path | None, title: str) -> None:
+    if path is None:
+        return  # nothing to save, and export.py (and its Rich imports) is not needed
+    from vacancy_cli.render.console import save as write
+
+    call(lambda: write(view, path, title))
+
+
+def emit(
+    json_out: bool,
+    document: Callable[[], dict[str, Any]],
+    show: Callable[[Console], None],
+    path: Path | None,
+    title: str,
+) -> None:
+    """--json on stdout, or the Rich view on the terminal; the view to --export too."""
+    if json_out:
+        print_json(document())
+    if path or not json_out:
+        view = console(path, quiet=json_out)
+        show(view)
+        save(view, path, title)
+
+
+def progress(label: str, json_out: bool) -> LazyProgress:
+    from vacancy_cli.render.progress import LazyProgress
+
+    return LazyProgress(label, enabled=not json_out and sys.stderr.isatty())

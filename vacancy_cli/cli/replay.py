@@ -1,0 +1,204 @@
+"""The replay commands: ``simulate``, ``scenarios`` and ``explore``.
+
+Each parses its options, calls one function of ``app``, and hands the result
+to ``render`` (or ``report`` for ``--json``). Each imports what it uses when it
+runs: ``vacancy reserve`` need not load the explorer (start-up is measured).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from vacancy_cli.cli.common import (
+    ExportOpt,
+    JsonOpt,
+    PodsOpt,
+    PostgresOpt,
+    RedisOpt,
+    ScenarioArg,
+    StrategiesOpt,
+    call,
+    console,
+    emit,
+    export_path,
+    fail,
+    print_json,
+    progress,
+    save,
+    servers,
+)
+
+
+def simulate(
+    scenario: ScenarioArg,
+    strategy: StrategiesOpt = None,
+    schedule: Annotated[
+        str | None,
+        typer.Option(
+            metavar="STEPS",
+            help='Which request moves at each step, e.g. "A B A B" or "A,B,A,B", or annotated '
+            'as explore prints witnesses: "A:read B:read A:write B:write". Default: the '
+            "scenario's own schedule. Requests left over finish in scenario order.",
+        ),
+    ] = None,
+    predict: Annotated[
+        bool,
+        typer.Option(help="Ask the room for the final stock of each strategy before showing it."),
+    ] = False,
+    step: Annotated[
+        bool,
+        typer.Option(help="Presenter mode: reveal each timeline one row per Enter key."),
+    ] = False,
+    show_log: Annotated[
+        bool,
+        typer.Option(help="Print the event log of strategies that keep one (event-sourced)."),
+    ] = False,
+    pods: PodsOpt = None,
+    redis_url: RedisOpt = None,
+    postgres_url: PostgresOpt = None,
+    export: ExportOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Replay a scenario step by step under each strategy and check the result.
+
+    Each step moves exactly one request to its next checkpoint (the await
+    between reading and writing the stock), so a schedule such as "A B A B"
+    reproduces the ADR's lost update every time.
+
+    Examples:
+
+      vacancy simulate lost-update
+
+      vacancy simulate lost-update --strategy semaphore:2 --schedule "A,B,A,B"
+
+      vacancy simulate my-scenario.toml --json
+    """
+    from vacancy_cli.app.simulate import run_scenario
+    from vacancy_cli.model.scenario import load_scenario
+    from vacancy_cli.render import simulation as render
+    from vacancy_cli.report import documents
+
+    path = export_path(export)
+    given = servers(redis_url, postgres_url)
+    if json_out and (predict or step):
+        fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
+    result = call(lambda: run_scenario(load_scenario(scenario), strategy, schedule, pods, given))
+    if json_out:
+        print_json(documents.simulation(result))
+    view = console(path, quiet=json_out)
+    if not json_out:
+        from vacancy_cli.cli.interactive import predictions, step_through
+
+        guesses = predictions(result, view) if predict else None
+        if step:
+            step_through(result, view)
+        render.show_simulation(result, view, guesses, show_log)
+    elif path:
+        render.show_simulation(result, view, show_log=show_log)
+    save(view, path, result.title)
+
+
+def scenarios(
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")
+    ] = False,
+) -> None:
+    """List the bundled scenarios, in course order, with their titles.
+
+    Example:
+
+      vacancy scenarios
+    """
+    from vacancy_cli.model.scenario import bundled_names, load_scenario
+    from vacancy_cli.report import documents
+
+    catalogue = call(lambda: [load_scenario(name) for name in bundled_names()])
+    if json_out:
+        print_json(documents.catalogue(catalogue))
+    else:
+        from vacancy_cli.render.simulation import show_catalogue
+
+        show_catalogue(catalogue, console(None))
+
+
+def explore(
+    scenario: ScenarioArg,
+    strategy: StrategiesOpt = None,
+    max_states: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Stop after N states and report the result as incomplete. Default: no bound.",
+        ),
+    ] = None,
+    random_runs: Annotated[
+        int | None,
+        typer.Option(
+            "--random",
+            metavar="N",
+            help="Instead of every schedule, run N seeded random ones (for large scenarios).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --random: same seed, same result.")] = 0,
+    pct: Annotated[
+        int | None,
+        typer.Option(
+            metavar="DEPTH",
+            help="With --random: pick schedules with PCT (random priorities, DEPTH-1 "
+            "priority changes) instead of uniformly; finds shallow bugs far more often.",
+        ),
+    ] = None,
+    pods: PodsOpt = None,
+    redis_url: RedisOpt = None,
+    postgres_url: PostgresOpt = None,
+    export: ExportOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Explore every interleaving of a scenario's requests and count each outcome.
+
+    The scenario's own schedule is ignored: every order in which its requests
+    can take their steps is run (states reached twice are explored once, and
+    identical requests count as interchangeable). Each distinct outcome gets a
+    witness: the shortest schedule that reaches it, which
+    `vacancy simulate SCENARIO --strategy S --schedule "WITNESS"` replays exactly.
+
+    Examples:
+
+      vacancy explore lost-update --strategy none
+
+      vacancy explore three-way --strategy semaphore:2 --json
+
+      vacancy explore three-way --random 200 --seed 7 --pct 2
+    """
+    from vacancy_cli.app.explore import explore_scenario
+    from vacancy_cli.model.scenario import load_scenario
+    from vacancy_cli.report import documents
+
+    path = export_path(export)
+    given = servers(redis_url, postgres_url)
+    with progress("exploring states", json_out) as bar:
+        report = call(
+            lambda: explore_scenario(
+                load_scenario(scenario),
+                strategy,
+                max_states=max_states,
+                random_runs=random_runs,
+                seed=seed,
+                pct_depth=pct,
+                on_progress=bar.update,
+                pods=pods,
+                servers=given,
+            )
+        )
+    from vacancy_cli.render.explore import show_report
+
+    title = f"{report.title}: every interleaving"
+    emit(
+        json_out,
+        lambda: documents.exploration_report(report),
+        lambda c: show_report(report, c),
+        path,
+        title,
+    )

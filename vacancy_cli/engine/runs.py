@@ -1,0 +1,56 @@
+"""How a finished scheduler becomes a result: a checked ``Run``, or an ``Outcome``.
+
+The one place a run is finished and judged, for every caller: ``simulate``'s
+replays and ``play``'s last move (a ``Run``, checked step by step), and the
+explorer's leaves (the totals an ``Outcome`` keeps).
+"""
+
+from __future__ import annotations
+
+from vacancy_cli.engine.checker import check, check_totals
+from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.result import Outcome, Run, ViolationKind
+
+
+def finish_run(scheduler: Scheduler, expected_final_stock: int | None = None) -> Run:
+    """The checked run of a scheduler whose requests have all finished (or frozen)."""
+    steps = tuple(scheduler.steps)
+    results = scheduler.results()
+    final = scheduler.final_stock
+    return Run(
+        strategy=scheduler.strategy.name,
+        initial_stock=scheduler.initial_stock,
+        final_stock=final,
+        expected_final_stock=expected_final_stock,
+        requests=results,
+        steps=steps,
+        violations=check(
+            scheduler.initial_stock, steps, results, final, per_pod=not scheduler.shared_store
+        ),
+        audit_log=tuple(entry for m in scheduler.managers for entry in m.audit_log()),
+        pods=len(scheduler.managers),
+    )
+
+
+def end_of(scheduler: Scheduler) -> tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]:
+    """Final stock, granted ids and broken invariants of a finished scheduler: what
+    tells its outcome from another, judged on totals alone (the search's leaves)."""
+    results = scheduler.results()
+    granted = tuple(r.id for r in results if r.granted)
+    tickets = sum(r.qty for r in results if r.granted)
+    frozen = (sum(r.granted is not None for r in results), len(results))
+    violations = check_totals(
+        scheduler.initial_stock,
+        scheduler.final_stock,
+        tickets,
+        per_pod=not scheduler.shared_store,
+        frozen=frozen if scheduler.frozen else None,
+    )
+    return scheduler.final_stock, granted, tuple(v.kind for v in violations)
+
+
+def outcome_of(
+    scheduler: Scheduler, schedules: int, witness: tuple[str, ...], actions: tuple[str, ...]
+) -> Outcome:
+    final, granted, kinds = end_of(scheduler)
+    return Outcome(final, granted, schedules, kinds, witness, actions)

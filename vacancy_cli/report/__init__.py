@@ -1,0 +1,4 @@
+"""The report layer: the only place JSON documents are built (``documents``), and the
+JSON Schemas they follow (``vacancy_cli/schemas/``). It may import ``model``,
+``app`` and ``live`` (for their result values), never ``render`` or ``cli``.
+"""
