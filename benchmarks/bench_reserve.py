@@ -44,9 +44,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from vacancy_cli.live.hooks import MonotonicClock
 from vacancy_cli.live.load import run_load
 from vacancy_cli.live.options import LoadOptions
-from vacancy_cli.model.clock import MonotonicClock
 from vacancy_cli.stock.base import Guard, parse_strategy
 
 CONCURRENCY = 10_000

@@ -12,11 +12,19 @@ case as cheap as the bare lock, and the percentiles exact.
 from __future__ import annotations
 
 import asyncio
+import time
 from array import array
 from time import perf_counter
 
 from vacancy_cli.model import trace
 from vacancy_cli.stock.base import EventLoopBlocked, Guard, ThreadLock
+
+
+class MonotonicClock:
+    """Real time, for live runs: what the read cache's TTL is measured in."""
+
+    def now(self) -> float:
+        return time.monotonic()
 
 
 class LiveHooks:

@@ -28,10 +28,10 @@ from typing import Any
 
 from vacancy_cli import stock as stores
 from vacancy_cli.engine.checker import check_totals
-from vacancy_cli.live.hooks import LiveHooks
+from vacancy_cli.live.hooks import LiveHooks, MonotonicClock
 from vacancy_cli.live.options import LoadOptions, at_least, parse_sweep
 from vacancy_cli.live.result import Comparison, LoadResult, Sweep, lock_wait, wait_histogram
-from vacancy_cli.model.clock import Clock, MonotonicClock
+from vacancy_cli.model.clock import Clock
 from vacancy_cli.model.errors import OptionError
 from vacancy_cli.model.strategies import ALL, every_strategy, parse_strategy
 from vacancy_cli.stock.base import EventLoopBlocked, StockManager

@@ -29,10 +29,9 @@ from typing import Any
 
 from vacancy_cli import stock as stores
 from vacancy_cli.engine.checker import check_totals, lost_tickets
-from vacancy_cli.live.hooks import LiveHooks
+from vacancy_cli.live.hooks import LiveHooks, MonotonicClock
 from vacancy_cli.live.load import run_load_async
 from vacancy_cli.live.options import LoadOptions
-from vacancy_cli.model.clock import MonotonicClock
 from vacancy_cli.model.errors import OptionError
 from vacancy_cli.model.result import Violation, verdict
 from vacancy_cli.model.strategies import STRATEGIES, Strategy, parse_strategy

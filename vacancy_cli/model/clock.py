@@ -1,12 +1,12 @@
-"""Clocks the StockManager's read cache asks for the time.
+"""The clock the StockManager's read cache asks for the time.
 
 The cache's 1 s TTL is the only place a strategy looks at time. Injecting the
 clock lets a simulation use virtual time (advanced by the scheduler, one tick
 per step) so that no test or replay ever sleeps, while a live run uses the
-monotonic clock.
+monotonic clock (``live.hooks.MonotonicClock``: the only real clock, kept out of
+the deterministic core).
 """
 
-import time
 from typing import Protocol
 
 
@@ -14,13 +14,6 @@ class Clock(Protocol):
     def now(self) -> float:
         """Seconds since an arbitrary origin; never goes backwards."""
         ...
-
-
-class MonotonicClock:
-    """Real time, for live runs."""
-
-    def now(self) -> float:
-        return time.monotonic()
 
 
 class VirtualClock:
