@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from vacancy_cli.cli.app import app
 
+pytestmark = pytest.mark.slow  # reruns the README's reserve loads
+
 README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 

@@ -19,6 +19,8 @@ from vacancy_cli.model.scenario import load_scenario
 
 from helpers import LOST_UPDATE
 
+pytestmark = pytest.mark.slow  # starts real pod processes
+
 Write = Callable[..., Path]
 
 
@@ -59,7 +61,7 @@ def test_pod_errors(write_scenario: Write) -> None:
     path = write_scenario(LOST_UPDATE + '\n[[requests]]\nid = "C"\npod = 3\n', "bad.toml")
     with pytest.raises(ScenarioError, match=r"requests\[3\].pod' must be from 1 to pods = 1"):
         load_scenario(str(path))
-    with pytest.raises(OptionError, match="--pods must be at least 1"):
+    with pytest.raises(OptionError, match="pods must be at least 1"):
         run_scenario(load_scenario("lost-update"), pods=0)
     with pytest.raises(OptionError, match="request B asks for pod 2"):
         run_scenario(load_scenario("pods"), pods=1)

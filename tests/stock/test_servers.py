@@ -31,6 +31,8 @@ from vacancy_cli.stock import build
 
 from helpers import TEST_SERVERS
 
+pytestmark = pytest.mark.slow  # talks with real Redis and PostgreSQL servers
+
 REDIS = os.environ.get("VACANCY_TEST_REDIS_URL")
 POSTGRES = os.environ.get("VACANCY_TEST_POSTGRES_URL")
 needs_redis = pytest.mark.skipif(

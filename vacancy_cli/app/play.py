@@ -10,6 +10,7 @@ met) and never prints: the CLI asks the learner and render draws the view.
 from __future__ import annotations
 
 import inspect
+import sys
 from dataclasses import dataclass
 
 from vacancy_cli.engine.runs import finish_run
@@ -21,6 +22,7 @@ from vacancy_cli.model.requests import AVAILABLE
 from vacancy_cli.model.result import Run
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import NO_SERVERS, Servers, parse_strategy
+from vacancy_cli.stock.base import StockManager
 
 
 class IllegalMove(VacancyError):
@@ -144,7 +146,7 @@ class Game:
         state = self._scheduler.state(rid)
         reads = [s.seen for s in steps if s.request == rid and s.has(trace.READ)]
         done = state is State.DONE
-        where = self._scheduler.line(rid)
+        where = parked_at(self._scheduler, rid)
         return RequestView(
             id=rid,
             op=spec.op,
@@ -175,3 +177,29 @@ class Game:
             owner = method.__qualname__.split(".")[0]
             blocks.append(SourceBlock(f"{owner}.{name}", file, start, "".join(lines)))
         return tuple(blocks)
+
+
+def parked_at(scheduler: Scheduler, request_id: str) -> tuple[str, int] | None:
+    """The file and line of the strategy's source where a started, unfinished
+    request is parked.
+
+    Read from the real coroutine: the innermost frame of its await chain that
+    belongs to the manager's class or one it builds on (``available`` lives in
+    the base class).
+    """
+    task = scheduler.task(request_id)
+    if task is None or task.done():
+        return None
+    files = {
+        sys.modules[c.__module__].__file__
+        for c in type(scheduler.manager).__mro__
+        if issubclass(c, StockManager)
+    }
+    found = None
+    link: object = task.get_coro()
+    while link is not None:
+        frame = getattr(link, "cr_frame", None) or getattr(link, "ag_frame", None)
+        if frame is not None and frame.f_code.co_filename in files:
+            found = (frame.f_code.co_filename, frame.f_lineno)
+        link = getattr(link, "cr_await", None) or getattr(link, "ag_await", None)
+    return found

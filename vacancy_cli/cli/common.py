@@ -3,8 +3,9 @@
 Errors caused by input (``VacancyError``) become one line on stderr and exit
 status 2; a server lost mid-run (``ServerError``) one line and exit 1; Ctrl-C
 exit 130; anything else is a bug, reported in one line with exit status 1.
-The command layer is the only one that knows option names: a core error about
-a server URL (``ServerUrlError``) is worded here with the option that gives it.
+The command layer is the only one that knows flags: an ``OptionError`` the
+core raises about a parameter (``pods``, ``redis_url``) is worded here with
+the flag that gives it (``--pods``, ``--redis-url``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from vacancy_cli.model.errors import ServerError, ServerUrlError, VacancyError
+from vacancy_cli.model.errors import OptionError, ServerError, VacancyError
 from vacancy_cli.model.strategies import STRATEGY_HELP, Servers
 
 if TYPE_CHECKING:
@@ -88,8 +89,9 @@ def call(work: Callable[[], T]) -> T:
     """Run core work, mapping its errors to one line and an exit status."""
     try:
         return work()
-    except ServerUrlError as exc:
-        fail(f"error: --{exc.server}-url {exc.problem}", 2)
+    except OptionError as exc:
+        flag = f"--{exc.option.replace('_', '-')} " if exc.option else ""
+        fail(f"error: {flag}{exc.problem}", 2)
     except VacancyError as exc:
         fail(f"error: {exc}", 2)
     except ServerError as exc:

@@ -47,7 +47,6 @@ are done, so a replay always ends the same way.
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -234,30 +233,9 @@ class Scheduler:
         granted = sum(r.qty for r in self.results() if r.granted)
         return self.initial_stock - granted
 
-    def line(self, request_id: str) -> tuple[str, int] | None:
-        """The file and line of the strategy's source where a started, unfinished
-        request is parked.
-
-        Read from the real coroutine: the innermost frame of its await chain that
-        belongs to the manager's class or one it builds on (``available`` lives
-        in the base class).
-        """
-        task = self._requests[request_id].task
-        if task is None or task.done():
-            return None
-        files = {
-            sys.modules[c.__module__].__file__
-            for c in type(self.manager).__mro__
-            if issubclass(c, StockManager)
-        }
-        found = None
-        link: object = task.get_coro()
-        while link is not None:
-            frame = getattr(link, "cr_frame", None) or getattr(link, "ag_frame", None)
-            if frame is not None and frame.f_code.co_filename in files:
-                found = (frame.f_code.co_filename, frame.f_lineno)
-            link = getattr(link, "cr_await", None) or getattr(link, "ag_await", None)
-        return found
+    def task(self, request_id: str) -> asyncio.Task[None] | None:
+        """The request's real task, while it has one: ``play`` reads where it is parked."""
+        return self._requests[request_id].task
 
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]

@@ -19,7 +19,17 @@ class ScheduleError(VacancyError):
 
 
 class OptionError(VacancyError):
-    """A command-line option value that is out of range or unknown."""
+    """An option value that is out of range or unknown.
+
+    ``option``: the parameter it is about (``"pods"``), when the core raises it;
+    the command layer words it as its own flag (``--pods``), so the model and
+    the engine never name a flag.
+    """
+
+    def __init__(self, problem: str, option: str | None = None) -> None:
+        super().__init__(problem if option is None else f"{option} {problem}")
+        self.problem = problem
+        self.option = option
 
 
 class ServerError(Exception):
@@ -34,10 +44,9 @@ class ServerUrlError(OptionError):
     """A server strategy's URL that is missing, malformed or unreachable.
 
     The store knows which server and what went wrong; the command layer knows
-    which option gives the URL, and names it.
+    which option gives the URL (``--redis-url``), and names it.
     """
 
     def __init__(self, server: str, problem: str) -> None:
-        super().__init__(f"{server} server {problem}")
+        super().__init__(problem, option=f"{server}_url")
         self.server = server
-        self.problem = problem

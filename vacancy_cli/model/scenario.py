@@ -58,15 +58,17 @@ class Scenario:
     def with_pods(self, pods: int) -> Scenario:
         """The same scenario served by ``pods`` pods (``--pods``)."""
         if pods < 1:
-            raise OptionError(f"--pods must be at least 1, got {pods}")
+            raise OptionError(f"must be at least 1, got {pods}", option="pods")
         if pods > len(self.requests):
             raise OptionError(
-                f"--pods {pods}: more pods than requests ({len(self.requests)}) in {self.source}"
+                f"{pods}: more pods than requests ({len(self.requests)}) in {self.source}",
+                option="pods",
             )
         for spec in self.requests:
             if spec.pod is not None and spec.pod >= pods:
                 raise OptionError(
-                    f"--pods {pods}: request {spec.id} asks for pod {spec.pod + 1} in {self.source}"
+                    f"{pods}: request {spec.id} asks for pod {spec.pod + 1} in {self.source}",
+                    option="pods",
                 )
         return replace(self, pods=pods)
 

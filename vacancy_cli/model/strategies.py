@@ -250,3 +250,14 @@ def strategies_named(
 def every_strategy(servers: Servers = NO_SERVERS) -> list[str]:
     given = [name for name in _SERVER_NAMES if servers.url(STRATEGIES[name].server or "")]
     return [*ALL_STRATEGIES, *given]
+
+
+def _check_table() -> None:
+    """At import, as hypothesis checks its registry: ``all`` and the help name only
+    strategies the table can parse, and no server strategy is in ``all``."""
+    for name in ALL_STRATEGIES:
+        if parse_strategy(name).server is not None:
+            raise RuntimeError(f"strategy table: {name} needs a server, so it cannot be in 'all'")
+
+
+_check_table()
