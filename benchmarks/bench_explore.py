@@ -22,7 +22,7 @@ from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.engine.scheduler import Scheduler
 from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.stock.base import parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
 
 
 def family(n: int) -> Scenario:

@@ -47,7 +47,9 @@ from typing import Protocol
 from vacancy_cli.live.hooks import MonotonicClock
 from vacancy_cli.live.load import run_load
 from vacancy_cli.live.options import LoadOptions
-from vacancy_cli.stock.base import Guard, parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.stock import build
+from vacancy_cli.stock.base import Guard
 
 CONCURRENCY = 10_000
 
@@ -130,8 +132,8 @@ def adr_code(requests: int, yields: bool) -> float:
 
 
 def strategy_class(requests: int, yields: bool) -> float:
-    build = parse_strategy("asyncio-lock").build
-    return _timed(lambda: build(requests, NoHooks(yields), MonotonicClock()), requests)
+    strategy = parse_strategy("asyncio-lock")
+    return _timed(lambda: build(strategy, requests, NoHooks(yields), MonotonicClock()), requests)
 
 
 def vacancy(requests: int, yields: bool) -> float:

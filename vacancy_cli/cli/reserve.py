@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,6 +26,8 @@ from vacancy_cli.model.strategies import STRATEGY_HELP
 
 if TYPE_CHECKING:
     from vacancy_cli.live.options import LoadOptions
+    from vacancy_cli.live.pods import PodsResult
+    from vacancy_cli.live.result import Comparison, LoadResult, Sweep
 
 
 def reserve(
@@ -135,7 +137,6 @@ def reserve(
     """
     from vacancy_cli.live.load import run_reserve
     from vacancy_cli.live.options import options_from_text, parse_latency
-    from vacancy_cli.report import documents
 
     path = export_path(export)
     given = servers(redis_url, postgres_url)
@@ -164,7 +165,7 @@ def reserve(
     from vacancy_cli.render.load import show_reserve
 
     show = functools.partial(show_reserve, outcome)
-    emit(json_out, lambda: documents.reserve(outcome), show, path, "vacancy reserve")
+    emit(json_out, lambda: _document(outcome), show, path, "vacancy reserve")
     if outcome.is_bug:
         raise typer.Exit(1)
 
@@ -177,12 +178,21 @@ def _reserve_pods(
     json_out: bool,
 ) -> None:
     from vacancy_cli.live.pods import run_pods
-    from vacancy_cli.report import documents
 
     result = call(lambda: run_pods(options(), pods, kill))
     from vacancy_cli.render.load import show_pods
 
     show = functools.partial(show_pods, result)
-    emit(json_out, lambda: documents.reserve(result), show, path, "vacancy reserve --pods")
+    emit(json_out, lambda: _document(result), show, path, "vacancy reserve --pods")
     if result.is_bug:
         raise typer.Exit(1)
+
+
+def _document(found: LoadResult | Sweep | Comparison | PodsResult) -> dict[str, Any]:
+    """The --json document, built (and its module loaded) only when asked for."""
+    from vacancy_cli.live.pods import PodsResult
+    from vacancy_cli.report import documents
+
+    if isinstance(found, PodsResult):
+        return documents.pods(found)
+    return documents.reserve(found)

@@ -12,13 +12,24 @@ The terminal views read the same result values, so the two cannot disagree.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vacancy_cli.live.pods import PodsResult
-from vacancy_cli.live.result import Comparison, LoadResult, Sweep, adr_claims
-from vacancy_cli.model.result import Exploration, Outcome, Report, Run, Simulation, Violation
-from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.trace import Event, Step, schedule_text
+
+# Types only: each command loads the results it builds documents from, and no
+# more (start-up is measured: `reserve --json` need not load the explorer).
+if TYPE_CHECKING:
+    from vacancy_cli.live.pods import PodsResult
+    from vacancy_cli.live.result import Comparison, LoadResult, Sweep
+    from vacancy_cli.model.result import (
+        Exploration,
+        Outcome,
+        Report,
+        Run,
+        Simulation,
+        Violation,
+    )
+    from vacancy_cli.model.scenario import Scenario
 
 SCHEMA_VERSION = 1
 ROUND_TO = 6  # decimal places for every float in every document
@@ -175,9 +186,11 @@ def _summary(scenario: Scenario) -> Document:
 # -- reserve --------------------------------------------------------------------------
 
 
-def reserve(found: LoadResult | Sweep | Comparison | PodsResult) -> Document:
-    """The document of whatever ``vacancy reserve`` ran: one load, a sweep, a
-    comparison, or pods."""
+def reserve(found: LoadResult | Sweep | Comparison) -> Document:
+    """The document of whatever ``vacancy reserve`` ran in one process: one load,
+    a sweep, or a comparison (``pods`` for ``--pods``)."""
+    from vacancy_cli.live.result import Comparison, Sweep
+
     if isinstance(found, Sweep):
         return document(
             "reserve.sweep",
@@ -196,13 +209,13 @@ def reserve(found: LoadResult | Sweep | Comparison | PodsResult) -> Document:
                 "runs": [load(r) for r in found.runs],
             },
         )
-    if isinstance(found, PodsResult):
-        return document("reserve.pods", _pods(found))
     return document("reserve.load", load(found))
 
 
 def load(result: LoadResult) -> Document:
     """One load's figures (not yet a document: a sweep and a comparison hold several)."""
+    from vacancy_cli.live.result import adr_claims
+
     options = result.options
     wait = result.lock_wait
     low, high = options.qty
@@ -246,6 +259,10 @@ def load(result: LoadResult) -> Document:
         "elapsed_s": result.elapsed_s,
         "throughput_rps": result.throughput_rps,
     }
+
+
+def pods(result: PodsResult) -> Document:
+    return document("reserve.pods", _pods(result))
 
 
 def _pods(result: PodsResult) -> Document:
