@@ -1,7 +1,7 @@
 """The loops that talk with the room: play's turns, predictions, presenter mode.
 
-They read answers through ``render.play.ask`` (the console's input) and draw
-through ``render``; the game itself (``app.play.Game``) never prints.
+They are the only code that reads the keyboard (``ask``); they draw through
+``render``, and the game itself (``app.play.Game``) never prints.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from vacancy_cli.app.play import Game, IllegalMove, PlayView
 from vacancy_cli.model.result import Simulation
 from vacancy_cli.render.console import Console
 from vacancy_cli.render.play import (
-    ask,
     clear,
     hint,
     prompt,
@@ -21,6 +20,14 @@ from vacancy_cli.render.play import (
 )
 
 QUIT = ("q", "quit", "exit")
+
+
+def ask(console: Console, question: str) -> str | None:
+    """One line from the user; None at the end of input (Ctrl-D, or a script ran out)."""
+    try:
+        return console.input(question).strip()
+    except EOFError:
+        return None
 
 
 def play_loop(game: Game, console: Console) -> PlayView:

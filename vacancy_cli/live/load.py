@@ -9,8 +9,8 @@ Concurrency is a pool of workers, each taking the next request in turn: at most
 ``concurrency`` requests are in flight, and a million requests cost a million
 coroutine calls, not a million tasks.
 
-Lock waits are timed by the live hooks (``live_hooks.py``); what a run found,
-and its JSON, are in ``load_result.py``.
+Lock waits are timed by the live hooks (``hooks.py``); what a run found is in
+``result.py``, and its JSON in ``report/documents.py``.
 
 After every load the totals checker judges the run: a strategy that claims
 safety and loses or oversells is a bug; ``none`` doing so is the lesson.

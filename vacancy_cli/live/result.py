@@ -1,7 +1,8 @@
-"""What a load test found: its figures, lock-wait percentiles, the ADR's claims, JSON.
+"""What a load test found: its figures, lock-wait percentiles, the ADR's claims.
 
-The values ``vacancy reserve`` hands to both the Rich view and ``--json``, so
-the two cannot disagree; the runner that produces them is ``load.py``.
+The values ``vacancy reserve`` hands to both the Rich view and the JSON
+document (``report/documents.py``), so the two cannot disagree; the runner
+that produces them is ``load.py``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """One error family for everything a user can get wrong.
 
-The CLI turns any ``VacancyError`` into one line on stderr and exit status 2;
-anything else is a bug and exits 1. Each message names the file, key or value
-and says what was expected, so the line stands on its own.
+The CLI turns any ``VacancyError`` into one line on stderr and exit status 2,
+a ``ServerError`` (a server lost mid-run) into one line and exit 1, Ctrl-C into
+exit 130; anything else is a bug, reported in one line with exit 1. Each
+message names the file, key or value and says what was expected, so the line
+stands on its own.
 """
 
 

@@ -133,14 +133,6 @@ def show_end(view: PlayView, console: Console) -> None:
             )
 
 
-def ask(console: Console, question: str) -> str | None:
-    """One line from the user; None at the end of input (Ctrl-D, or a script ran out)."""
-    try:
-        return console.input(question).strip()
-    except EOFError:
-        return None
-
-
 def hint(console: Console, message: str) -> None:
     console.print(Text(f"  {message}", style="yellow"))
 

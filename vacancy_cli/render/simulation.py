@@ -1,7 +1,7 @@
 """Rich views of a replay, and the pieces other views share (the timeline).
 
-Rich is imported only here, in ``render/`` (ruff and import-linter enforce it).
-Every view is drawn from the same result objects that the core turns into
+Rich is imported only in ``render/`` (ruff and import-linter enforce it).
+Every view is drawn from the same result values that ``report/`` turns into
 JSON, so what a person sees and what a script parses cannot disagree.
 """
 

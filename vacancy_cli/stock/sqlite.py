@@ -1,11 +1,13 @@
 """ADR alternative 3, a real database: the stock in SQLite (standard library, WAL).
 
-Two variants, both real SQL on real connections (each request opens its own,
+Three variants, all real SQL on real connections (each request opens its own,
 at most ``POOL_SIZE`` at once):
 
 - ``sqlite-naive`` reads the stock with one statement, awaits, and writes it
   back with another. Each statement commits on its own, so the race is the
   same as in memory: two connections read 100, both write 99.
+- ``sqlite-locked`` puts the ADR's ``asyncio.Lock`` around those statements:
+  safe in one process, not across pods (each pod has its own lock).
 - ``sqlite-conditional`` is the ADR's future enhancement, one statement:
   ``UPDATE stock SET qty = qty - ? WHERE qty >= ? RETURNING qty``. The check and
   the write are one atomic step inside the database, so nothing can come
