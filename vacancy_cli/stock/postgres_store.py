@@ -19,8 +19,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from vacancy_cli.model import trace
-from vacancy_cli.model.errors import OptionError, ServerUrlError
-from vacancy_cli.stock.server import ServerStockManager, one_line
+from vacancy_cli.model.errors import ServerUrlError
+from vacancy_cli.stock.server import ServerStockManager, driver, one_line
 
 _TABLE = "CREATE TABLE IF NOT EXISTS vacancy_stock (id TEXT PRIMARY KEY, qty BIGINT NOT NULL)"
 _SELECT = "SELECT qty FROM vacancy_stock WHERE id = %s"
@@ -28,14 +28,7 @@ _UPDATE = "UPDATE vacancy_stock SET qty = %s WHERE id = %s"
 
 
 def _psycopg() -> Any:
-    try:
-        import psycopg
-    except ImportError:
-        raise OptionError(
-            "the postgres strategies need psycopg 3: pip install 'vacancy[postgres]' "
-            "(or '.[postgres]')"
-        ) from None
-    return psycopg
+    return driver("psycopg", "postgres", "psycopg 3")
 
 
 class PostgresStockManager(ServerStockManager):

@@ -14,8 +14,8 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from vacancy_cli.model import trace
-from vacancy_cli.model.errors import OptionError, ServerUrlError
-from vacancy_cli.stock.server import ServerStockManager, one_line
+from vacancy_cli.model.errors import ServerUrlError
+from vacancy_cli.stock.server import ServerStockManager, driver, one_line
 
 # The ADR's script, as printed there (with the stock's key and the quantity as
 # arguments); it returns the stock left, or -1 when there was not enough.
@@ -30,13 +30,7 @@ return -1
 
 
 def _redis() -> Any:
-    try:
-        import redis
-    except ImportError:
-        raise OptionError(
-            "the redis strategies need redis-py: pip install 'vacancy[redis]' (or '.[redis]')"
-        ) from None
-    return redis
+    return driver("redis", "redis", "redis-py")
 
 
 class RedisStockManager(ServerStockManager):

@@ -15,6 +15,7 @@ or row), ``_get_sync``/``_set_sync``, ``_session`` (a request's connection),
 from __future__ import annotations
 
 import asyncio
+import importlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -22,9 +23,20 @@ from typing import Any
 
 from vacancy_cli.model import trace
 from vacancy_cli.model.clock import Clock
-from vacancy_cli.model.errors import ServerError, ServerUrlError
+from vacancy_cli.model.errors import OptionError, ServerError, ServerUrlError
 from vacancy_cli.model.strategies import Strategy
 from vacancy_cli.stock.base import POOL_SIZE, Hooks, StockManager
+
+
+def driver(module: str, extra: str, client: str) -> Any:
+    """The server's client library, an optional extra: one clear line when it is missing."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise OptionError(
+            f"the {extra} strategies need {client}: pip install 'vacancy[{extra}]' "
+            f"(or '.[{extra}]')"
+        ) from None
 
 
 def one_line(exc: BaseException) -> str:
