@@ -245,3 +245,10 @@ def test_explore_and_annotation_errors_exit_2(args: list[str], message: str) -> 
     assert out == ""
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_core_error_about_a_parameter_is_worded_with_its_flag() -> None:
+    """The model says "pods"; the command line says "--pods"."""
+    result = CliRunner().invoke(app, ["simulate", "lost-update", "--pods", "0"])
+    assert result.exit_code == 2
+    assert result.stderr == "vacancy: error: --pods must be at least 1, got 0\n"

@@ -108,10 +108,11 @@ def test_which_claims_hold_across_pods(name: str, safe_across_pods: bool) -> Non
     assert parse_strategy(name).safe_across_pods is safe_across_pods
 
 
-def test_reading_the_table_loads_no_asyncio() -> None:
-    """--help and every view read the table: it must not pull in the event loop."""
+def test_reading_the_table_and_drawing_views_loads_no_asyncio() -> None:
+    """--help and every view read the table: they must not pull in the event loop."""
     code = (
         "import sys; from vacancy_cli.model.strategies import STRATEGY_HELP, parse_strategy; "
+        "from vacancy_cli.render import simulation, explore, load; "
         "parse_strategy('asyncio-lock').summary; print('asyncio' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

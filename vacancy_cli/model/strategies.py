@@ -204,10 +204,10 @@ ALL_STRATEGIES = (
     "event-sourced",
 )
 _SERVER_NAMES = tuple(row.name for row in _ROWS if row.server)
+_SEMAPHORE_HELP = f"semaphore or semaphore:N (N permits, default {DEFAULT_PERMITS})"
 STRATEGY_HELP = (
-    f"{', '.join(n for n in ALL_STRATEGIES if n in STRATEGIES)}"
-    f", semaphore or semaphore:N (N permits, default {DEFAULT_PERMITS}), all; "
-    f"with a server: {', '.join(_SERVER_NAMES)}"
+    ", ".join(dict.fromkeys(n if n in STRATEGIES else _SEMAPHORE_HELP for n in ALL_STRATEGIES))
+    + f", all; with a server: {', '.join(_SERVER_NAMES)}"
 )
 
 
