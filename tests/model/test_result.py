@@ -31,6 +31,8 @@ def test_kinds_are_the_strings_the_json_and_scenario_files_use() -> None:
         "oversell",
         "negative_stock",
         "event_loop_blocked",
+        "deadlock",
+        "exception",
     ]
     assert ViolationKind("oversell") is OVERSELL
 

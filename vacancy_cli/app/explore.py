@@ -21,13 +21,14 @@ import itertools
 import math
 from collections.abc import Iterable
 
+from vacancy_cli.app.choose import strategies_for
 from vacancy_cli.app.simulate import replay
 from vacancy_cli.engine.sampling import sample
 from vacancy_cli.engine.search import Progress, Search
 from vacancy_cli.model.errors import OptionError
 from vacancy_cli.model.result import Exploration, Outcome, Report
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy, strategies_named
+from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy
 
 
 def explore_scenario(
@@ -41,6 +42,7 @@ def explore_scenario(
     on_progress: Progress | None = None,
     pods: int | None = None,
     servers: Servers = NO_SERVERS,
+    manager: str | None = None,
 ) -> Report:
     """Explore ``scenario`` under each strategy (default: the file's list).
 
@@ -51,7 +53,7 @@ def explore_scenario(
         scenario = scenario.with_pods(pods)
     explorations = tuple(
         _explore_one(scenario, strategy, max_states, random_runs, seed, pct_depth, on_progress)
-        for strategy in strategies_named(strategies or scenario.strategies, servers)
+        for strategy in strategies_for(scenario, strategies, servers, manager)
     )
     return Report(scenario.name, scenario.title, explorations)
 

@@ -10,19 +10,19 @@ met) and never prints: the CLI asks the learner and render draws the view.
 from __future__ import annotations
 
 import inspect
-import sys
 from dataclasses import dataclass
 
+from vacancy_cli.app.choose import strategy_for
 from vacancy_cli.engine.runs import finish_run
-from vacancy_cli.engine.scheduler import Scheduler, State
+from vacancy_cli.engine.scheduler import State
+from vacancy_cli.engine.stepper import Stepper, schedule
 from vacancy_cli.model import trace
 from vacancy_cli.model.errors import VacancyError
 from vacancy_cli.model.goal import Goal
 from vacancy_cli.model.requests import AVAILABLE
 from vacancy_cli.model.result import Run
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.model.strategies import NO_SERVERS, Servers, parse_strategy
-from vacancy_cli.stock.base import StockManager
+from vacancy_cli.model.strategies import NO_SERVERS, Servers
 
 
 class IllegalMove(VacancyError):
@@ -72,18 +72,22 @@ class PlayView:
 
 class Game:
     def __init__(
-        self, scenario: Scenario, strategy: str | None = None, servers: Servers = NO_SERVERS
+        self,
+        scenario: Scenario,
+        strategy: str | None = None,
+        servers: Servers = NO_SERVERS,
+        manager: str | None = None,
     ) -> None:
         goal = scenario.goal
-        default = goal.strategy if goal else scenario.strategies[0]
         self.scenario = scenario
-        self.strategy = parse_strategy(strategy or default, servers)
-        self.goal = goal if goal and goal.strategy == self.strategy.name else None
+        self.strategy = strategy_for(scenario, strategy, servers, manager)
+        challenged = goal and strategy_for(scenario, goal.strategy, servers) == self.strategy
+        self.goal = goal if challenged else None
         self.moves: list[str] = []
         self._scheduler = self._replay()
 
-    def _replay(self) -> Scheduler:
-        scheduler = Scheduler.for_scenario(self.scenario, self.strategy)
+    def _replay(self) -> Stepper:
+        scheduler = schedule(self.scenario, self.strategy)
         for rid in self.moves:
             scheduler.step(rid)
         return scheduler
@@ -129,7 +133,7 @@ class Game:
         return PlayView(
             title=self.scenario.title,
             strategy=self.strategy.name,
-            stock=scheduler.manager.total,
+            stock=scheduler.stock,
             requests=tuple(self._request(rid, steps, results) for rid in self.scenario.request_ids),
             steps=steps,
             options=tuple(scheduler.runnable()),
@@ -146,7 +150,7 @@ class Game:
         state = self._scheduler.state(rid)
         reads = [s.seen for s in steps if s.request == rid and s.has(trace.READ)]
         done = state is State.DONE
-        where = parked_at(self._scheduler, rid)
+        where = parked_at(self._scheduler, rid, {block.file for block in self.source()})
         return RequestView(
             id=rid,
             op=spec.op,
@@ -165,7 +169,7 @@ class Game:
 
     def source(self) -> tuple[SourceBlock, ...]:
         """The strategy's own methods this scenario runs, read from its source file."""
-        manager = type(self._scheduler.manager)
+        manager = type(self._scheduler.managers[0])
         names = ["reserve"] + (
             ["available"] if any(r.op == AVAILABLE for r in self.scenario.requests) else []
         )
@@ -179,24 +183,13 @@ class Game:
         return tuple(blocks)
 
 
-def parked_at(scheduler: Scheduler, request_id: str) -> tuple[str, int] | None:
+def parked_at(scheduler: Stepper, request_id: str, files: set[str]) -> tuple[str, int] | None:
     """The file and line of the strategy's source where a started, unfinished
-    request is parked.
-
-    Read from the real coroutine: the innermost frame of its await chain that
-    belongs to the manager's class or one it builds on (``available`` lives in
-    the base class).
+    request is parked: the innermost frame of its real await chain that is in
+    one of ``files`` (the files of the methods ``source`` shows).
     """
-    task = scheduler.task(request_id)
-    if task is None or task.done():
-        return None
-    files = {
-        sys.modules[c.__module__].__file__
-        for c in type(scheduler.manager).__mro__
-        if issubclass(c, StockManager)
-    }
     found = None
-    link: object = task.get_coro()
+    link: object = scheduler.coroutine(request_id)
     while link is not None:
         frame = getattr(link, "cr_frame", None) or getattr(link, "ag_frame", None)
         if frame is not None and frame.f_code.co_filename in files:

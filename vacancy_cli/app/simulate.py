@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from vacancy_cli.app.choose import strategies_for
+from vacancy_cli.engine import stepper
 from vacancy_cli.engine.runs import finish_run
-from vacancy_cli.engine.scheduler import Scheduler
 from vacancy_cli.model.errors import ScheduleError
 from vacancy_cli.model.result import Run, Simulation
 from vacancy_cli.model.scenario import Scenario, parse_schedule, split_token
-from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy, strategies_named
+from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy
 
 
 def replay(scenario: Scenario, strategy: Strategy, schedule: tuple[str, ...]) -> Run:
     """Run ``schedule`` step by step, let the rest finish, and check the trace."""
-    with Scheduler.for_scenario(scenario, strategy) as scheduler:
+    with stepper.schedule(scenario, strategy) as scheduler:
         for token in schedule:
             request_id, annotated = split_token(token)
             step = scheduler.step(request_id)
@@ -37,15 +38,17 @@ def run_scenario(
     schedule: str | None = None,
     pods: int | None = None,
     servers: Servers = NO_SERVERS,
+    manager: str | None = None,
 ) -> Simulation:
-    """Replay ``scenario`` under each strategy (default: the file's own list).
+    """Replay ``scenario`` under each strategy (default: the file's own list), and
+    under ``manager`` (a user's ``FILE.py:Class``) when given.
 
     ``schedule`` replaces the file's schedule when given. Both are validated
     before anything runs, so a bad option never produces half a result. The
     file's ``[expect]`` holds for its own schedule and pods: another schedule
     or pod count is checked for violations only.
     """
-    chosen = strategies_named(strategies or scenario.strategies, servers)
+    chosen = strategies_for(scenario, strategies, servers, manager)
     own = (scenario.schedule, scenario.pods)
     if pods is not None:
         scenario = scenario.with_pods(pods)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
+from vacancy_cli.app.choose import strategy_for
 from vacancy_cli.app.explore import explore_exhaustively
 from vacancy_cli.app.simulate import replay
 from vacancy_cli.engine.sampling import sample
@@ -18,14 +19,14 @@ from vacancy_cli.engine.search import Search
 from vacancy_cli.model.goal import Goal
 from vacancy_cli.model.result import Run
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy, parse_strategy
+from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy
 
 RANDOM_TRIES = 500  # seeded random schedules tried when no witness meets the goal
 
 
 def solve(scenario: Scenario, goal: Goal, servers: Servers = NO_SERVERS) -> Run | None:
     """The shortest schedule found that meets ``goal``, replayed; None if none does."""
-    strategy = parse_strategy(goal.strategy, servers)
+    strategy = strategy_for(scenario, goal.strategy, servers)
     for witness in _candidates(scenario, goal, strategy):
         run = replay(scenario, strategy, witness)
         if goal.met_by(run):

@@ -8,11 +8,11 @@ explorer's leaves (the totals an ``Outcome`` keeps).
 from __future__ import annotations
 
 from vacancy_cli.engine.checker import check, check_totals
-from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.engine.stepper import Stepper
 from vacancy_cli.model.result import Outcome, Run, ViolationKind
 
 
-def finish_run(scheduler: Scheduler, expected_final_stock: int | None = None) -> Run:
+def finish_run(scheduler: Stepper, expected_final_stock: int | None = None) -> Run:
     """The checked run of a scheduler whose requests have all finished (or frozen)."""
     steps = tuple(scheduler.steps)
     results = scheduler.results()
@@ -26,13 +26,14 @@ def finish_run(scheduler: Scheduler, expected_final_stock: int | None = None) ->
         steps=steps,
         violations=check(
             scheduler.initial_stock, steps, results, final, per_pod=not scheduler.shared_store
-        ),
-        audit_log=tuple(entry for m in scheduler.managers for entry in m.audit_log()),
+        )
+        + scheduler.faults(),
+        audit_log=tuple(entry for m in scheduler.managers for entry in _log(m)),
         pods=len(scheduler.managers),
     )
 
 
-def end_of(scheduler: Scheduler) -> tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]:
+def end_of(scheduler: Stepper) -> tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]:
     """Final stock, granted ids and broken invariants of a finished scheduler: what
     tells its outcome from another, judged on totals alone (the search's leaves)."""
     results = scheduler.results()
@@ -46,11 +47,18 @@ def end_of(scheduler: Scheduler) -> tuple[int, tuple[str, ...], tuple[ViolationK
         per_pod=not scheduler.shared_store,
         frozen=frozen if scheduler.frozen else None,
     )
-    return scheduler.final_stock, granted, tuple(v.kind for v in violations)
+    kinds = tuple(v.kind for v in violations + scheduler.faults())
+    return scheduler.final_stock, granted, kinds
 
 
 def outcome_of(
-    scheduler: Scheduler, schedules: int, witness: tuple[str, ...], actions: tuple[str, ...]
+    scheduler: Stepper, schedules: int, witness: tuple[str, ...], actions: tuple[str, ...]
 ) -> Outcome:
     final, granted, kinds = end_of(scheduler)
     return Outcome(final, granted, schedules, kinds, witness, actions)
+
+
+def _log(manager: object) -> tuple[str, ...]:
+    """A built-in manager's audit log; a user's manager keeps none we can read."""
+    audit_log = getattr(manager, "audit_log", None)
+    return tuple(audit_log()) if callable(audit_log) else ()

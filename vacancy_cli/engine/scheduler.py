@@ -56,7 +56,7 @@ from vacancy_cli import stock as stores
 from vacancy_cli.model import trace
 from vacancy_cli.model.clock import VirtualClock
 from vacancy_cli.model.requests import AVAILABLE, RequestSpec
-from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.model.result import Violation
 from vacancy_cli.model.strategies import Strategy
 from vacancy_cli.stock.base import EventLoopBlocked, Guard, StockManager, ThreadLock
 
@@ -139,20 +139,6 @@ class Scheduler:
         self._step_started = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
 
-    @classmethod
-    def for_scenario(
-        cls, scenario: Scenario, strategy: Strategy, loop: asyncio.AbstractEventLoop | None = None
-    ) -> Scheduler:
-        """The one way from a scenario to a scheduler: its stock, requests, step and pods."""
-        return cls(
-            scenario.stock,
-            scenario.requests,
-            strategy,
-            scenario.step_ms,
-            loop=loop,
-            pods=scenario.pods,
-        )
-
     # -- the scheduler's verbs -------------------------------------------------
 
     def state(self, request_id: str) -> State:
@@ -233,9 +219,20 @@ class Scheduler:
         granted = sum(r.qty for r in self.results() if r.granted)
         return self.initial_stock - granted
 
-    def task(self, request_id: str) -> asyncio.Task[None] | None:
-        """The request's real task, while it has one: ``play`` reads where it is parked."""
-        return self._requests[request_id].task
+    def coroutine(self, request_id: str) -> object:
+        """The request's coroutine while it runs (None after): ``play`` reads where it is
+        parked."""
+        task = self._requests[request_id].task
+        return None if task is None or task.done() else task.get_coro()
+
+    @property
+    def stock(self) -> int:
+        return self.manager.total
+
+    def faults(self) -> tuple[Violation, ...]:
+        """Run-level breaks beyond the trace's: none for the built-ins (the checker
+        reads a blocked loop off the steps)."""
+        return ()
 
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]

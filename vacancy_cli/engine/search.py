@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vacancy_cli.engine.runs import end_of
-from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.engine.stepper import Stepper, schedule
 from vacancy_cli.model.result import Outcome, ViolationKind
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
@@ -34,15 +34,15 @@ Key = tuple[object, ...]
 End = tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]
 
 
-async def replay(scenario: Scenario, strategy: Strategy, prefix: tuple[str, ...]) -> Scheduler:
+async def replay(scenario: Scenario, strategy: Strategy, prefix: tuple[str, ...]) -> Stepper:
     """A fresh scheduler on the running loop, advanced through ``prefix``."""
-    scheduler = Scheduler.for_scenario(scenario, strategy, loop=asyncio.get_running_loop())
+    scheduler = schedule(scenario, strategy, loop=asyncio.get_running_loop())
     for rid in prefix:
         await scheduler.advance(rid)
     return scheduler
 
 
-def groups(scheduler: Scheduler) -> list[tuple[str, int, Key]]:
+def groups(scheduler: Stepper) -> list[tuple[str, int, Key]]:
     """One runnable request per group of interchangeable ones: (id, group size, group)."""
     found: dict[Key, list[str]] = {}
     for rid in scheduler.runnable():
@@ -65,7 +65,7 @@ class _State:
 @dataclass
 class _Frame:
     key: Key
-    live: Scheduler | None  # a replay standing at this state, if one is free
+    live: Stepper | None  # a replay standing at this state, if one is free
     groups: list[tuple[str, int, Key]] | None = None  # children still to step
 
 
@@ -96,7 +96,7 @@ class Search:
         self.root: Key = ()
         self.complete = True
 
-    async def replay(self, prefix: tuple[str, ...]) -> Scheduler:
+    async def replay(self, prefix: tuple[str, ...]) -> Stepper:
         return await replay(self.scenario, self.strategy, prefix)
 
     async def run(self) -> None:

@@ -18,6 +18,7 @@ VIOLATION_CHOICES = (
     ViolationKind.LOST_UPDATE,
     ViolationKind.OVERSELL,
     ViolationKind.NEGATIVE_STOCK,
+    ViolationKind.DEADLOCK,
     NO_VIOLATION,
 )
 

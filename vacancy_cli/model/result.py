@@ -21,6 +21,8 @@ class ViolationKind(StrEnum):
     OVERSELL = "oversell"
     NEGATIVE_STOCK = "negative_stock"
     EVENT_LOOP_BLOCKED = "event_loop_blocked"
+    DEADLOCK = "deadlock"  # no request can move, some have not finished
+    EXCEPTION = "exception"  # a request's own code raised
 
     @property
     def word(self) -> str:
@@ -33,6 +35,8 @@ _WORDS = {
     ViolationKind.OVERSELL: "oversold",
     ViolationKind.NEGATIVE_STOCK: "negative stock",
     ViolationKind.EVENT_LOOP_BLOCKED: "event loop blocked",
+    ViolationKind.DEADLOCK: "deadlock",
+    ViolationKind.EXCEPTION: "exception",
 }
 CORRECT = "correct"
 

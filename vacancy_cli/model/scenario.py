@@ -33,6 +33,7 @@ TOP_KEYS = (
     "challenge",
     "goal",
     "pods",
+    "manager",
 )
 GOAL_KEYS = ("strategy", "final_stock", "violation", "granted", "stale_reads")
 REQUEST_KEYS = ("id", "op", "qty", "pod")
@@ -54,6 +55,7 @@ class Scenario:
     source: str
     goal: Goal | None = None
     pods: int = 1  # copies of the service; requests go round robin unless they name one
+    manager: str | None = None  # a user's own manager, "path/file.py[:Name]", run beside them
 
     def with_pods(self, pods: int) -> Scenario:
         """The same scenario served by ``pods`` pods (``--pods``)."""
@@ -138,7 +140,8 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
     stock = where.whole(data, "stock", minimum=0, required=True)
     requests = _requests(data, where)
     ids = tuple(r.id for r in requests)
-    strategies = _strategies(data, where)
+    manager = _manager(data, where)
+    strategies = _strategies(data, where, manager)
     schedule_text = where.text(data, "schedule", default="")
     try:
         schedule = parse_schedule(schedule_text, ids)
@@ -155,7 +158,8 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
             )
     return Scenario(
         pods=pods,
-        goal=_goal(data, where, ids, strategies),
+        goal=_goal(data, where, ids, strategies or (manager or "",)),
+        manager=manager,
         name=name,
         title=where.text(data, "title", default=name),
         lesson=where.text(data, "lesson", default=""),
@@ -300,7 +304,24 @@ def _requests(data: dict[str, Any], where: _Where) -> tuple[RequestSpec, ...]:
     return tuple(specs)
 
 
-def _strategies(data: dict[str, Any], where: _Where) -> tuple[str, ...]:
+def _manager(data: dict[str, Any], where: _Where) -> str | None:
+    """``manager = "file.py:Class"``, relative to the scenario file: checked for its
+    shape here, loaded (and run) only when a command runs it."""
+    if "manager" not in data:
+        return None
+    text = where.text(data, "manager", default="")
+    path, _, name = text.partition(":")
+    if not path.endswith(".py") or (name and not name.isidentifier()):
+        raise where.fail(
+            "manager", "a Python file and a class in it, as my_fix.py:StockManager", text
+        )
+    return str(Path(where.source).parent / path) + (f":{name}" if name else "")
+
+
+def _strategies(data: dict[str, Any], where: _Where, manager: str | None) -> tuple[str, ...]:
+    """The file's strategies; with its own manager and no list, the manager alone."""
+    if manager is not None and "strategies" not in data:
+        return ()
     raw = data.get("strategies", list(DEFAULT_STRATEGIES))
     if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
         raise where.fail("strategies", "a non-empty list of strategy names", raw)

@@ -33,6 +33,8 @@ ALL = "all"  # every strategy once, for comparisons
 
 # What a request waits for when it cannot go on: the word each view uses.
 LOCK, PERMIT, QUEUE = "lock", "permit", "queue"
+OWN = "own"  # the store of a user's own manager (``--manager FILE.py:Class``)
+_OWN_LABEL = re.compile(r"[^\s:]+\.py(?::[A-Za-z_]\w*)?")
 
 
 class Servers(NamedTuple):
@@ -213,9 +215,22 @@ STRATEGY_HELP = (
 )
 
 
+def own_strategy(label: str, ref: str) -> Strategy:
+    """A user's own manager as a row: named ``file.py:Class`` wherever a strategy is
+    named; ``ref`` (the file's full path and the name in it) is how to load it.
+
+    It claims safety: the user means it to be correct, and the checker says
+    whether it is.
+    """
+    file = label.partition(":")[0]
+    return Strategy(label, f"your code, {file}", True, None, False, OWN, ref)
+
+
 def parse_strategy(text: str, servers: Servers = NO_SERVERS) -> Strategy:
     """The row for a strategy name from a file or the command line, with its server's URL."""
     name = text.strip()
+    if _OWN_LABEL.fullmatch(name):  # a user's manager, as a run names it
+        return own_strategy(name, name)
     if name in STRATEGIES:
         row = STRATEGIES[name]
         return row._replace(url=servers.url(row.server)) if row.server else row

@@ -25,6 +25,8 @@ BLOCKS_LOOP = "blocks_loop"  # tried a held threading.Lock: the event loop would
 BLOCKED = "blocked"  # still waiting for the lock
 DONE = "done"  # had already finished
 FROZEN = "frozen"  # the event loop is blocked: nothing can move any more
+RAISES = "raises"  # the request's own code raised (a user's manager): it is done
+RUNS = "runs"  # a user's manager ran to its next await, touching nothing recorded
 
 ACTIONS = (
     READ,
@@ -39,6 +41,8 @@ ACTIONS = (
     BLOCKED,
     DONE,
     FROZEN,
+    RAISES,
+    RUNS,
 )
 
 # A step's headline is its first event that is not lock bookkeeping.
@@ -57,6 +61,7 @@ class Event:
     action: str
     seen: int | None = None
     value: int | None = None
+    name: str | None = None  # a user's manager: the attribute read or written, what it waits for
 
 
 @dataclass(frozen=True)

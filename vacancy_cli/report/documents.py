@@ -121,7 +121,7 @@ def _step(step: Step) -> Document:
 
 
 def _event(event: Event) -> Document:
-    return {"action": event.action, "seen": event.seen, "value": event.value}
+    return {"action": event.action, "seen": event.seen, "value": event.value, "name": event.name}
 
 
 # -- explore --------------------------------------------------------------------------

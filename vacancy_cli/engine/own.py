@@ -1,0 +1,362 @@
+"""The scheduler for a user's own manager: plain asyncio code, driven one step at a time.
+
+A built-in StockManager names its checkpoints (``hooks.checkpoint()``). A
+user's code names nothing, so here every point where a request gives control
+back to the loop is a checkpoint: a bare yield (``asyncio.sleep(0)``) parks it,
+runnable; a future it awaits (a held lock's waiter, ``Event.wait``, a queue, a
+timer) blocks it until the future is done. A free lock taken without waiting
+never yields, so it is not a step, exactly as with the built-ins.
+
+The alternative, tasks on a real loop, cannot tell the scheduler which task
+to run next: a task that yields is simply run again. So each request is a bare
+coroutine, and ``step`` sends it one value, as a Task's ``__step`` would. The
+asyncio primitives it uses still need a loop: ``VirtualLoop`` is one that is
+never run. It is made the running loop only for the duration of a send, so
+locks and futures bind to it, and its clock is virtual: ``loop.time()`` reads
+the run's time, ``asyncio.sleep(d)`` sets a timer on it, and timers fire when
+the steps' time passes them, or, when nothing else can move, at once (the
+time jumps, as a real loop would sleep). Callbacks the code schedules (tasks
+it starts, done-callbacks) run within the step that scheduled them.
+
+No request can move, none sleeps, and some have not finished: a deadlock, and
+the run ends there (an outcome, never a hang). A request that raises is done,
+with its exception kept for the checker. A step running longer than
+``STEP_LIMIT_S`` of real time (a CPU loop, ``time.sleep`` under a
+``threading.Lock``) is interrupted by an alarm and reported the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from vacancy_cli.engine.own_state import NotPlain, fields, plain, position, waits_for
+from vacancy_cli.engine.scheduler import State
+from vacancy_cli.engine.virtual_loop import STEP_LIMIT_S, StepTooLong, VirtualLoop
+from vacancy_cli.model import trace
+from vacancy_cli.model.requests import AVAILABLE, RequestSpec
+from vacancy_cli.model.result import Violation, ViolationKind
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.model.strategies import Strategy
+from vacancy_cli.stock.own import OwnManager
+
+
+@dataclass
+class _Request:
+    spec: RequestSpec
+    pod: int
+    state: State = State.NEW
+    coro: Coroutine[Any, Any, Any] | None = None
+    waiting_on: asyncio.Future[Any] | None = None
+    granted: bool | None = None
+    returned: int | None = None
+    error: str | None = None  # "ValueError: ... (line 12 of my_fix.py)"
+    history: list[tuple[trace.Event, ...]] = field(default_factory=list)
+    last_read: dict[str, int] = field(default_factory=dict)
+
+
+class OwnScheduler:
+    """Runs a scenario's requests against a user's manager, step by step.
+
+    The same verbs as ``Scheduler`` (``step``, ``advance``, ``finish``,
+    ``runnable``, ``fingerprint``...), so the explorer, ``simulate`` and ``play``
+    drive both alike.
+    """
+
+    def __init__(
+        self, scenario: Scenario, strategy: Strategy, manager: OwnManager, pods: int = 1
+    ) -> None:
+        self.strategy = strategy
+        self.initial_stock = scenario.stock
+        self._step_s = scenario.step_ms / 1000
+        self._own = manager
+        self._loop = VirtualLoop()
+        self._current: _Request | None = None
+        self._events: list[trace.Event] = []
+        made = [manager.make(scenario.stock, self) for _ in range(pods)]
+        self.managers = [instance for instance, _ in made]
+        self.manager = self.managers[0]
+        self.stock_name = made[0][1]
+        self.shared_store = pods == 1
+        self._requests = {
+            spec.id: _Request(spec, spec.pod if spec.pod is not None else index % pods)
+            for index, spec in enumerate(scenario.requests)
+        }
+        self.steps: list[trace.Step] = []
+        self.frozen = False  # kept for the Scheduler's interface: no threading.Lock here
+        self.deadlocked = False
+
+    # -- the Recorder: what the watched stock attribute reports ----------------------
+
+    def read(self, name: str, value: int) -> None:
+        req = self._current
+        if req is not None:
+            req.last_read[name] = value
+            self._events.append(trace.Event(trace.READ, value, None, name))
+
+    def wrote(self, name: str, old: int, value: int) -> None:
+        req = self._current
+        if req is not None:
+            basis = req.last_read.get(name, old)
+            self._events.append(trace.Event(trace.WRITE, basis, value, name))
+
+    # -- the verbs ------------------------------------------------------------------
+
+    def state(self, request_id: str) -> State:
+        return self._requests[request_id].state
+
+    def runnable(self) -> list[str]:
+        return [rid for rid, req in self._requests.items() if self._can_move(req)]
+
+    @property
+    def finished(self) -> bool:
+        return self.deadlocked or all(r.state is State.DONE for r in self._requests.values())
+
+    def step(self, request_id: str) -> trace.Step:
+        return self._advance(request_id)
+
+    def finish(self) -> list[trace.Step]:
+        done: list[trace.Step] = []
+        while not self.finished:
+            done.append(self._advance(self.runnable()[0]))
+        return done
+
+    async def advance(self, request_id: str) -> trace.Step:
+        return self._advance(request_id)
+
+    async def finish_async(self) -> list[trace.Step]:
+        return self.finish()
+
+    @property
+    def stock(self) -> int:
+        """The stock as the timeline shows it: the stock attribute of the request's pod."""
+        return self._stock_of(self.manager)
+
+    @property
+    def final_stock(self) -> int:
+        """``available()`` when the manager has one, else its stock attribute; with a
+        copy per pod, the real stock less every pod's sales."""
+        if not self.shared_store:
+            granted = sum(r.qty for r in self.results() if r.granted)
+            return self.initial_stock - granted
+        if self._own.has_available and hasattr(self.manager, "available"):
+            told = self._run_to_end(self.manager.available())
+            if type(told) is int:
+                return told
+        return self.stock
+
+    def results(self) -> tuple[trace.RequestResult, ...]:
+        return tuple(
+            trace.RequestResult(
+                id=req.spec.id,
+                op=req.spec.op,
+                qty=req.spec.qty,
+                granted=req.granted,
+                returned=req.returned if req.returned is not None else self.stock,
+            )
+            for req in self._requests.values()
+        )
+
+    def faults(self) -> tuple[Violation, ...]:
+        """What the run itself broke: requests that raised, and a deadlock."""
+        found = [
+            Violation(
+                ViolationKind.EXCEPTION,
+                (self._last_step(req.spec.id),),
+                f"exception: {req.spec.id} raised {req.error}",
+            )
+            for req in self._requests.values()
+            if req.error is not None
+        ]
+        if self.deadlocked:
+            stuck = [rid for rid, r in self._requests.items() if r.state is not State.DONE]
+            found.append(
+                Violation(
+                    ViolationKind.DEADLOCK,
+                    (len(self.steps),) if self.steps else (),
+                    f"deadlock after t{len(self.steps)}: {', '.join(stuck)} wait for each "
+                    "other and nothing else can move (locks taken in different orders?)",
+                )
+            )
+        return tuple(found)
+
+    def coroutine(self, request_id: str) -> object:
+        """The request's coroutine while it is suspended: ``play`` reads its line."""
+        req = self._requests[request_id]
+        return req.coro if req.state in (State.PARKED, State.WAITING) else None
+
+    def close(self) -> None:
+        for req in self._requests.values():
+            if req.coro is not None and req.state is not State.DONE:
+                req.coro.close()
+        self._loop.close()
+
+    def __enter__(self) -> OwnScheduler:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- one step -------------------------------------------------------------------
+
+    def _can_move(self, req: _Request) -> bool:
+        if self.deadlocked or req.state is State.DONE:
+            return False
+        return req.state is not State.WAITING or bool(req.waiting_on and req.waiting_on.done())
+
+    def _advance(self, request_id: str) -> trace.Step:
+        req = self._requests[request_id]
+        t = len(self.steps) + 1
+        self._loop.advance_to((t - 1) * self._step_s)
+        if self.deadlocked:
+            events: tuple[trace.Event, ...] = (trace.Event(trace.FROZEN),)
+        elif req.state is State.DONE:
+            events = (trace.Event(trace.DONE),)
+        elif not self._can_move(req):
+            events = (trace.Event(trace.BLOCKED),)
+        else:
+            events = self._run_step(req)
+            req.history.append(events)
+        step = trace.Step(t, request_id, events, self._stock_of(self.managers[req.pod]), req.pod)
+        self.steps.append(step)
+        self._settle()
+        return step
+
+    def _run_step(self, req: _Request) -> tuple[trace.Event, ...]:
+        self._current, self._events = req, []
+        manager = self.managers[req.pod]
+        if req.coro is None:
+            method = manager.available() if req.spec.op == AVAILABLE else None
+            req.coro = method if method is not None else manager.reserve(req.spec.qty)
+        try:
+            yielded = self._loop.send(req.coro)
+        except StopIteration as stop:
+            self._finish(req, stop.value)
+        except BaseException as exc:  # the user's code failed: a result, not a crash
+            self._fail(req, exc)
+        else:
+            if yielded is None:
+                req.state = State.PARKED
+            else:
+                req.state, req.waiting_on = State.WAITING, yielded
+                self._events.append(trace.Event(trace.WAITS, None, None, waits_for(req.coro)))
+        finally:
+            self._current = None
+        return tuple(self._events) or (trace.Event(trace.RUNS),)
+
+    def _finish(self, req: _Request, value: Any) -> None:
+        req.state = State.DONE
+        if req.spec.op == AVAILABLE:
+            req.returned = value if type(value) is int else None
+            return
+        if (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and isinstance(value[0], bool)
+            and type(value[1]) is int
+        ):
+            req.granted, req.returned = value
+        else:
+            req.error = f"a bad result: reserve returned {value!r}, not (granted, stock left)"
+            self._events.append(trace.Event(trace.RAISES))
+
+    def _fail(self, req: _Request, exc: BaseException) -> None:
+        req.state = State.DONE
+        if isinstance(exc, StepTooLong):
+            req.error = (
+                f"nothing: it ran for more than {STEP_LIMIT_S:g} s without giving control "
+                "back (a CPU loop, or time.sleep?), and was stopped"
+            )
+        else:
+            req.error = f"{type(exc).__name__}: {exc}{self._where(exc)}"
+        self._events.append(trace.Event(trace.RAISES))
+
+    def _where(self, exc: BaseException) -> str:
+        frames = [
+            f
+            for f in traceback.extract_tb(exc.__traceback__)
+            if f.filename == self._own.source_file
+        ]
+        return f" (line {frames[-1].lineno} of {self._own.path.name})" if frames else ""
+
+    # -- time, callbacks, deadlock --------------------------------------------------
+
+    def _settle(self) -> None:
+        """Nothing runnable but timers pending: time jumps to the next one. Nothing
+        runnable and nothing pending, with requests unfinished: a deadlock."""
+        while not self.finished and not self.runnable():
+            due = self._loop.next_timer()
+            if due is None:
+                self.deadlocked = True
+                return
+            self._loop.advance_to(due)
+
+    def _run_to_end(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        """Drive a coroutine outside the schedule (the final ``available()``)."""
+        try:
+            for _ in range(1000):
+                yielded = self._loop.send(coro)
+                if yielded is not None and not yielded.done():
+                    break
+            coro.close()
+        except StopIteration as stop:
+            return stop.value
+        except Exception:
+            return None
+        return None
+
+    def _stock_of(self, instance: Any) -> int:
+        name = self.stock_name
+        if name is None:
+            return self.initial_stock
+        value = instance.__dict__.get(name)
+        return value if type(value) is int else self.initial_stock
+
+    def _last_step(self, request_id: str) -> int:
+        return next((s.t for s in reversed(self.steps) if s.request == request_id), 0)
+
+    # -- for the explorer -------------------------------------------------------------
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """The instances' attributes and pending timers, and each request's local state.
+
+        Where a value is not plain data, the state cannot be compared with
+        another: the schedule so far stands in for it, so nothing is merged.
+        """
+        try:
+            store = tuple(plain(fields(m)) for m in self.managers)
+            timers = tuple(
+                sorted(round(h.when() - self._loop.now, 6) for h in self._loop._scheduled)
+            )
+            parts = sorted(repr(self.local_state(rid)) for rid in self._requests)
+        except NotPlain:
+            return ("unmerged", tuple(s.request for s in self.steps))
+        return (store, timers, tuple(parts))
+
+    def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
+        req = self._requests[request_id]
+        spec = req.spec
+        if req.state is State.DONE:
+            return (spec.op, spec.qty, "done", req.granted, req.error)
+        seen = tuple((e.action, e.seen) for events in req.history for e in events)
+        return (
+            spec.op,
+            spec.qty,
+            req.state.value,
+            seen,
+            position(req.coro, self._own.source_file),
+            self._rank(req),
+        )
+
+    def _rank(self, req: _Request) -> object:
+        """Where a waiting request stands in the queue of what it waits for."""
+        if req.waiting_on is None or req.state is not State.WAITING:
+            return None
+        for name, value in fields(self.managers[req.pod]).items():
+            waiters = getattr(value, "_waiters", None) or getattr(value, "_getters", None)
+            if waiters is not None and req.waiting_on in waiters:
+                return (name, list(waiters).index(req.waiting_on))
+        return "timer"

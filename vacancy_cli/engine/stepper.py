@@ -1,0 +1,64 @@
+"""The one way from a scenario and a strategy to something that steps it.
+
+Two schedulers speak the same verbs (``Stepper``): ``Scheduler`` runs the
+built-in StockManagers, whose checkpoints are named hooks; ``OwnScheduler``
+runs a user's plain asyncio code, where every yield to the loop is one. The
+explorer, ``simulate``, ``play`` and ``finish_run`` see only the verbs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Protocol
+
+from vacancy_cli.engine.scheduler import Scheduler, State
+from vacancy_cli.model import trace
+from vacancy_cli.model.result import Violation
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.model.strategies import OWN, Strategy
+
+
+class Stepper(Protocol):
+    """What the explorer, the replays and the game ask of a scheduler."""
+
+    strategy: Strategy
+    initial_stock: int
+    steps: list[trace.Step]
+    managers: list[Any]
+    shared_store: bool
+    frozen: bool
+
+    def state(self, request_id: str) -> State: ...
+    def runnable(self) -> list[str]: ...
+    @property
+    def finished(self) -> bool: ...
+    def step(self, request_id: str) -> trace.Step: ...
+    def finish(self) -> list[trace.Step]: ...
+    async def advance(self, request_id: str) -> trace.Step: ...
+    async def finish_async(self) -> list[trace.Step]: ...
+    @property
+    def stock(self) -> int: ...
+    @property
+    def final_stock(self) -> int: ...
+    def results(self) -> tuple[trace.RequestResult, ...]: ...
+    def faults(self) -> tuple[Violation, ...]: ...
+    def fingerprint(self) -> tuple[object, ...]: ...
+    def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]: ...
+    def coroutine(self, request_id: str) -> object: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Stepper: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def schedule(
+    scenario: Scenario, strategy: Strategy, loop: asyncio.AbstractEventLoop | None = None
+) -> Stepper:
+    """A scheduler standing at the start of ``scenario`` under ``strategy``."""
+    if strategy.store == OWN:
+        from vacancy_cli.engine.own import OwnScheduler
+        from vacancy_cli.stock.own import load
+
+        return OwnScheduler(scenario, strategy, load(strategy.variant), scenario.pods)
+    return Scheduler(
+        scenario.stock, scenario.requests, strategy, scenario.step_ms, loop=loop, pods=scenario.pods
+    )

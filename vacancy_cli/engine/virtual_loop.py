@@ -1,0 +1,126 @@
+"""An event loop that is never run: a user's coroutines are sent to by hand, on it.
+
+asyncio's primitives need a loop: ``asyncio.Lock`` binds to the running loop
+the first time it must queue a waiter, ``asyncio.sleep`` sets a timer on it,
+a future schedules its callbacks on it. ``VirtualLoop`` is that loop. It is
+made the running loop only while a coroutine is being sent to (``send``), so
+it never competes with a loop that is really running in the thread (pytest-
+asyncio's, or the explorer's). Its time is virtual: ``loop.time()`` reads
+``now``, which only the scheduler moves; timers fire when ``now`` passes them.
+
+A send is bounded: an alarm interrupts a step that has run for
+``STEP_LIMIT_S`` of real time without giving control back (a CPU loop, or
+``time.sleep`` under a ``threading.Lock``), by raising ``StepTooLong`` into
+it. Alarms exist on the main thread only; elsewhere a send is not bounded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import signal
+import threading
+from asyncio import events
+from collections import deque
+from collections.abc import Coroutine
+from typing import Any
+
+STEP_LIMIT_S = 2.0  # real seconds one step may run before it is stopped and reported
+MAX_CALLBACKS = 100_000  # callbacks one step may schedule (a task loop that never ends)
+
+
+class StepTooLong(Exception):
+    """Raised into a request by the alarm: it never gave control back."""
+
+
+class VirtualLoop(asyncio.BaseEventLoop):
+    """A loop that is never run: futures, locks and timers bind to it; its time is virtual."""
+
+    _scheduled: list[asyncio.TimerHandle]  # BaseEventLoop's, which typeshed does not list
+    _ready: deque[asyncio.Handle]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+    def _write_to_self(self) -> None:  # call_soon_threadsafe: nothing sleeps to wake
+        pass
+
+    def _process_events(self, event_list: list[Any]) -> None:
+        pass
+
+    def send(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        """Resume ``coro`` once, as the running loop, bounded; then run what it scheduled.
+
+        Returns what it yielded (None for a bare yield, or the future it awaits);
+        raises StopIteration when it returns, or whatever it raised.
+        """
+        with self._running():
+            alarm = threading.current_thread() is threading.main_thread()
+            if alarm:
+                previous = signal.signal(signal.SIGALRM, _too_long)
+                signal.setitimer(signal.ITIMER_REAL, STEP_LIMIT_S)
+            try:
+                yielded = coro.send(None)
+            finally:
+                if alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                    signal.signal(signal.SIGALRM, previous)
+            self._drain()
+        return yielded
+
+    def advance_to(self, seconds: float) -> None:
+        """Move time forward (never back) and fire the timers now due."""
+        self.now = max(self.now, seconds)
+        while self._scheduled and self._scheduled[0].when() <= self.now:
+            handle = heapq.heappop(self._scheduled)
+            if not handle.cancelled():
+                self._ready.append(handle)
+        if self._ready:
+            with self._running():
+                self._drain()
+
+    def next_timer(self) -> float | None:
+        """When the earliest pending timer fires, if any."""
+        pending = [h.when() for h in self._scheduled if not h.cancelled()]
+        return min(pending) if pending else None
+
+    def timers(self) -> tuple[float, ...]:
+        """Pending timers as delays from now: part of a state's fingerprint."""
+        return tuple(sorted(round(h.when() - self.now, 6) for h in self._scheduled))
+
+    def _drain(self) -> None:
+        """Run what the step scheduled (tasks the code started, done-callbacks)."""
+        for _ in range(MAX_CALLBACKS):
+            if not self._ready:
+                return
+            handle = self._ready.popleft()
+            if not handle.cancelled():
+                handle._run()
+
+    def _running(self) -> _Running:
+        return _Running(self)
+
+
+class _Running:
+    """``with``: this loop is the running loop, and the outer one is put back after."""
+
+    __slots__ = ("loop", "outer")
+
+    def __init__(self, loop: VirtualLoop) -> None:
+        self.loop = loop
+        self.outer: asyncio.AbstractEventLoop | None = None
+
+    def __enter__(self) -> None:
+        self.outer = events._get_running_loop()
+        events._set_running_loop(self.loop)
+
+    def __exit__(self, *exc: object) -> None:
+        events._set_running_loop(self.outer)
+
+
+def _too_long(signum: int, frame: object) -> None:
+    raise StepTooLong()
