@@ -21,7 +21,8 @@ def explain(run: Run) -> tuple[str, ...]:
     sentences += [
         v.message
         for v in run.violations
-        if v.kind in (kinds.NEGATIVE_STOCK, kinds.EVENT_LOOP_BLOCKED)
+        if v.kind
+        in (kinds.NEGATIVE_STOCK, kinds.EVENT_LOOP_BLOCKED, kinds.DEADLOCK, kinds.EXCEPTION)
     ]
     sentences += [_stale_read(run, t) for t in run.stale_reads]
     sentences += _waits(run)
@@ -116,8 +117,12 @@ def _waits(run: Run) -> list[str]:
     for step in run.steps:
         if not step.has(trace.WAITS):
             continue
-        got = next(
-            (s for s in run.steps[step.t :] if s.request == step.request and s.has(trace.ACQUIRES)),
+        got = next(  # its next step that moves: it has the lock (or the permit) then
+            (
+                s
+                for s in run.steps[step.t :]
+                if s.request == step.request and s.action not in (trace.BLOCKED, trace.FROZEN)
+            ),
             None,
         )
         released = (

@@ -70,6 +70,17 @@ PostgresOpt = Annotated[
         "postgresql://user@127.0.0.1:5432/db (needs pip install 'vacancy\\[postgres]').",
     ),
 ]
+ManagerOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FILE.py[:Class]",
+        help="Run your own StockManager: a class in a Python file, made as Class(stock), with "
+        "async def reserve(self, qty) -> (granted, stock left) and optionally async def "
+        "available(self). Plain asyncio code: every await that gives control back is a step. "
+        "The final stock is available() if it has one, else its attribute total. The file "
+        "runs with your rights, as pytest runs a test file.",
+    ),
+]
 ExportOpt = Annotated[
     str | None,
     typer.Option(

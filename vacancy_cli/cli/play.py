@@ -8,6 +8,7 @@ import typer
 
 from vacancy_cli.cli.common import (
     ExportOpt,
+    ManagerOpt,
     PostgresOpt,
     RedisOpt,
     ScenarioArg,
@@ -42,6 +43,7 @@ def play(
             help="Show a shortest schedule that meets the scenario's challenge, and stop."
         ),
     ] = False,
+    manager: ManagerOpt = None,
     redis_url: RedisOpt = None,
     postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
@@ -79,7 +81,7 @@ def play(
         render_play.show_solution(goal, run, loaded.name, view)
         save(view, path, f"{loaded.title}: solution")
         return
-    game = call(lambda: Game(loaded, strategy, given))
+    game = call(lambda: Game(loaded, strategy, given, manager))
     try:
         guess = ask_final_stock(view, game.strategy.name) if predict else None
         last = play_loop(game, view)

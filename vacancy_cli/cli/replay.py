@@ -14,6 +14,7 @@ import typer
 from vacancy_cli.cli.common import (
     ExportOpt,
     JsonOpt,
+    ManagerOpt,
     PodsOpt,
     PostgresOpt,
     RedisOpt,
@@ -56,6 +57,7 @@ def simulate(
         typer.Option(help="Print the event log of strategies that keep one (event-sourced)."),
     ] = False,
     pods: PodsOpt = None,
+    manager: ManagerOpt = None,
     redis_url: RedisOpt = None,
     postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
@@ -84,7 +86,9 @@ def simulate(
     given = servers(redis_url, postgres_url)
     if json_out and (predict or step):
         fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
-    result = call(lambda: run_scenario(load_scenario(scenario), strategy, schedule, pods, given))
+    result = call(
+        lambda: run_scenario(load_scenario(scenario), strategy, schedule, pods, given, manager)
+    )
     if json_out:
         print_json(documents.simulation(result))
     view = console(path, quiet=json_out)
@@ -151,6 +155,7 @@ def explore(
         ),
     ] = None,
     pods: PodsOpt = None,
+    manager: ManagerOpt = None,
     redis_url: RedisOpt = None,
     postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
@@ -190,6 +195,7 @@ def explore(
                 on_progress=bar.update,
                 pods=pods,
                 servers=given,
+                manager=manager,
             )
         )
     from vacancy_cli.render.explore import show_report

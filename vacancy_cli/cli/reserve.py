@@ -13,6 +13,7 @@ import typer
 from vacancy_cli.cli.common import (
     ExportOpt,
     JsonOpt,
+    ManagerOpt,
     PostgresOpt,
     RedisOpt,
     call,
@@ -103,6 +104,7 @@ def reserve(
             "committed reservation may be lost.",
         ),
     ] = None,
+    manager: ManagerOpt = None,
     redis_url: RedisOpt = None,
     postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
@@ -135,7 +137,7 @@ def reserve(
 
       vacancy reserve --strategy all --latency 1ms --stock 800
     """
-    from vacancy_cli.live.load import run_reserve
+    from vacancy_cli.live.load import own_label, run_reserve
     from vacancy_cli.live.options import options_from_text, parse_latency
 
     path = export_path(export)
@@ -152,6 +154,8 @@ def reserve(
             reads=reads,
             seed=seed,
             servers=given,
+            manager=manager,
+            manager_label=own_label(manager) if manager else None,
         )
 
     if pods is not None or kill_pod_after is not None:

@@ -53,7 +53,8 @@ class _Request:
     waiting_on: asyncio.Future[Any] | None = None
     granted: bool | None = None
     returned: int | None = None
-    error: str | None = None  # "ValueError: ... (line 12 of my_fix.py)"
+    error: str | None = None  # "raised ValueError: ... (line 12 of my_fix.py)"
+    error_step: int = 0  # the step it failed in
     history: list[tuple[trace.Event, ...]] = field(default_factory=list)
     last_read: dict[str, int] = field(default_factory=dict)
 
@@ -93,9 +94,13 @@ class OwnScheduler:
 
     def read(self, name: str, value: int) -> None:
         req = self._current
-        if req is not None:
-            req.last_read[name] = value
-            self._events.append(trace.Event(trace.READ, value, None, name))
+        if req is None:
+            return
+        req.last_read[name] = value
+        last = self._events[-1] if self._events else None
+        if last is not None and last.name == name and value in (last.seen, last.value):
+            return  # the value this step just read or wrote: nothing new to show
+        self._events.append(trace.Event(trace.READ, value, None, name))
 
     def wrote(self, name: str, old: int, value: int) -> None:
         req = self._current
@@ -165,8 +170,8 @@ class OwnScheduler:
         found = [
             Violation(
                 ViolationKind.EXCEPTION,
-                (self._last_step(req.spec.id),),
-                f"exception: {req.spec.id} raised {req.error}",
+                (req.error_step,),
+                f"exception: {req.spec.id} {req.error}",
             )
             for req in self._requests.values()
             if req.error is not None
@@ -260,18 +265,20 @@ class OwnScheduler:
         ):
             req.granted, req.returned = value
         else:
-            req.error = f"a bad result: reserve returned {value!r}, not (granted, stock left)"
+            req.error = f"returned {value!r} from reserve, not (granted, stock left)"
+            req.error_step = len(self.steps) + 1
             self._events.append(trace.Event(trace.RAISES))
 
     def _fail(self, req: _Request, exc: BaseException) -> None:
         req.state = State.DONE
+        req.error_step = len(self.steps) + 1
         if isinstance(exc, StepTooLong):
             req.error = (
-                f"nothing: it ran for more than {STEP_LIMIT_S:g} s without giving control "
-                "back (a CPU loop, or time.sleep?), and was stopped"
+                f"ran for more than {STEP_LIMIT_S:g} s without giving control back "
+                f"(a CPU loop, or time.sleep?) and was stopped{self._where(exc)}"
             )
         else:
-            req.error = f"{type(exc).__name__}: {exc}{self._where(exc)}"
+            req.error = f"raised {type(exc).__name__}: {exc}{self._where(exc)}"
         self._events.append(trace.Event(trace.RAISES))
 
     def _where(self, exc: BaseException) -> str:
@@ -314,9 +321,6 @@ class OwnScheduler:
             return self.initial_stock
         value = instance.__dict__.get(name)
         return value if type(value) is int else self.initial_stock
-
-    def _last_step(self, request_id: str) -> int:
-        return next((s.t for s in reversed(self.steps) if s.request == request_id), 0)
 
     # -- for the explorer -------------------------------------------------------------
 

@@ -33,8 +33,16 @@ from vacancy_cli.live.options import LoadOptions, at_least, parse_sweep
 from vacancy_cli.live.result import Comparison, LoadResult, Sweep, lock_wait, wait_histogram
 from vacancy_cli.model.clock import Clock
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.model.strategies import ALL, every_strategy, parse_strategy
+from vacancy_cli.model.strategies import (
+    ALL,
+    OWN,
+    Strategy,
+    every_strategy,
+    own_strategy,
+    parse_strategy,
+)
 from vacancy_cli.stock.base import EventLoopBlocked, StockManager
+from vacancy_cli.stock.own import LiveOwn, load
 
 OnProgress = Callable[[int, int], None]  # told (requests finished, requests in all)
 
@@ -100,7 +108,7 @@ class _Tally:
 
 
 async def _worker(
-    manager: StockManager, plan: _Plan, tally: _Tally, report: Callable[[], None] | None
+    manager: StockManager | LiveOwn, plan: _Plan, tally: _Tally, report: Callable[[], None] | None
 ) -> None:
     """Take the next request until none are left. The hot loop: keep it lean."""
     reserve = manager.reserve
@@ -138,11 +146,11 @@ async def run_load_async(
     ``vacancy reserve --pods``), on the store it shares, instead of a new one.
     """
     options.validate()
-    strategy = parse_strategy(options.strategy, options.servers)
+    strategy = _row(options)
     plan = _plan(options)
     hooks = LiveHooks(options.requests, options.latency_s, options.yield_at_checkpoint)
     if join is None:
-        manager = stores.build(strategy, options.stock, hooks, clock or MonotonicClock())
+        manager = _build(strategy, options, hooks, clock)
     else:
         manager = stores.join(strategy, join, hooks, clock or MonotonicClock())
     try:
@@ -157,8 +165,15 @@ async def run_load_async(
         elapsed = perf_counter() - start
         if report is not None:
             report()
+        final = await manager.final_stock() if isinstance(manager, LiveOwn) else manager.total
         run = _Run(
-            strategy.name, strategy.claims_safety, plan.reserves, plan.demand, frozen, elapsed
+            strategy.name,
+            strategy.claims_safety,
+            plan.reserves,
+            plan.demand,
+            frozen,
+            elapsed,
+            final,
         )
         return _result(options, run, manager, hooks, tally)
     finally:
@@ -223,7 +238,8 @@ def run_reserve(
             raise OptionError("--sweep runs one strategy: choose one instead of 'all'")
         return run_sweep(options, parse_sweep(sweep), on_progress)
     if options.strategy == ALL:
-        return run_comparison(options, every_strategy(options.servers), on_progress)
+        own = [own_label(options.manager)] if options.manager else []
+        return run_comparison(options, every_strategy(options.servers) + own, on_progress)
     return run_load(options, on_progress)
 
 
@@ -253,14 +269,41 @@ class _Run:
     demand: int
     frozen: bool
     elapsed: float
+    final_stock: int
+
+
+def _row(options: LoadOptions) -> Strategy:
+    """The strategy a load runs: a row of the table, or the user's manager."""
+    row = parse_strategy(options.strategy, options.servers)
+    if row.store == OWN and options.manager is not None:
+        return own_strategy(row.name, options.manager)
+    return row
+
+
+def own_label(ref: str) -> str:
+    """How a user's manager is named in a load's results: ``file.py:Class``."""
+    return load(ref).label
+
+
+def _build(
+    strategy: Strategy, options: LoadOptions, hooks: LiveHooks, clock: Clock | None
+) -> StockManager | LiveOwn:
+    """A fresh manager: a built-in on the live hooks, or the user's, as it is."""
+    if strategy.store == OWN:
+        return LiveOwn(load(strategy.variant), options.stock)
+    return stores.build(strategy, options.stock, hooks, clock or MonotonicClock())
 
 
 def _result(
-    options: LoadOptions, run: _Run, manager: StockManager, hooks: LiveHooks, tally: _Tally
+    options: LoadOptions,
+    run: _Run,
+    manager: StockManager | LiveOwn,
+    hooks: LiveHooks,
+    tally: _Tally,
 ) -> LoadResult:
     zeros = hooks.untimed
     timed = sorted(hooks.waits[: hooks.timed])
-    final = manager.total
+    final = run.final_stock
     frozen = (tally.finished, options.requests) if run.frozen else None
     violations = check_totals(options.stock, final, tally.tickets, frozen=frozen)
     return LoadResult(

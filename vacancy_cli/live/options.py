@@ -34,6 +34,7 @@ class LoadOptions:
     yield_at_checkpoint: bool = False
     cache: bool = True  # False: every read takes the lock (the cache claim's baseline)
     servers: Servers = NO_SERVERS  # where the server strategies find their servers
+    manager: str | None = None  # a user's own manager, FILE.py[:Class]: ``strategy`` is its label
 
     @property
     def workers(self) -> int:
@@ -145,8 +146,16 @@ def options_from_text(
     reads: str = "0",
     seed: str = "0",
     servers: Servers = NO_SERVERS,
+    manager: str | None = None,
+    manager_label: str | None = None,
 ) -> LoadOptions:
-    """The options as typed on the command line, checked; the first bad one raises."""
+    """The options as typed on the command line, checked; the first bad one raises.
+
+    With a user's ``manager`` (loaded by the caller, which gives its label), the
+    load runs against it, unless the strategy is ``all``: then beside every other.
+    """
+    if manager_label is not None and strategy.strip() != ALL:
+        strategy = manager_label
     return LoadOptions(
         stock=parse_count("--stock", stock),
         requests=parse_count("--requests", requests, 1),
@@ -157,4 +166,5 @@ def options_from_text(
         reads=parse_reads(reads),
         seed=parse_count("--seed", seed),
         servers=servers,
+        manager=manager,
     ).validate()

@@ -9,13 +9,15 @@ from rich.text import Text
 
 from vacancy_cli.model.result import Exploration, Report, ViolationKind
 from vacancy_cli.model.strategies import parse_strategy
-from vacancy_cli.render.simulation import timeline
+from vacancy_cli.render.simulation import strategy_option, timeline
 
 _BREAKS: dict[tuple[str, ...], str] = {
     (ViolationKind.LOST_UPDATE,): "lose an update",
     (ViolationKind.OVERSELL,): "oversell",
     (ViolationKind.NEGATIVE_STOCK,): "drive the stock negative",
     (ViolationKind.EVENT_LOOP_BLOCKED,): "freeze the event loop",
+    (ViolationKind.DEADLOCK,): "deadlock",
+    (ViolationKind.EXCEPTION,): "raise an exception",
 }
 
 
@@ -60,7 +62,7 @@ def _show_exploration(exp: Exploration, console: Console) -> None:
         first = exp.violating[0]
         console.print(
             Text(
-                f"Replay it: vacancy simulate {exp.scenario} --strategy {exp.strategy} "
+                f"Replay it: vacancy simulate {exp.scenario} {strategy_option(exp.strategy)} "
                 f'--schedule "{first.bare}"',
                 style="dim",
             )

@@ -13,7 +13,7 @@ from vacancy_cli.app.play import PlayView, SourceBlock
 from vacancy_cli.model import trace
 from vacancy_cli.model.goal import Goal
 from vacancy_cli.model.result import Run, Simulation
-from vacancy_cli.render.simulation import header, timeline
+from vacancy_cli.render.simulation import header, strategy_option, timeline
 
 HELP = (
     "Type a request's id to give it one step: it runs to its next await, to its end, "
@@ -178,7 +178,7 @@ def show_solution(goal: Goal, run: Run | None, scenario: str, console: Console) 
         console.print(Text(f"  {sentence}"))
     console.print(
         Text(
-            f"Replay it: vacancy simulate {scenario} --strategy {goal.strategy} "
+            f"Replay it: vacancy simulate {scenario} {strategy_option(goal.strategy)} "
             f'--schedule "{schedule}"',
             style="dim",
         )

@@ -18,7 +18,7 @@ from vacancy_cli.app.explain import explain
 from vacancy_cli.model import trace
 from vacancy_cli.model.result import Run, Simulation
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.model.strategies import OWN, parse_strategy
 
 VERDICT_STYLE = {"correct": "green"}
 
@@ -111,9 +111,9 @@ def _describe(step: trace.Step, qty: int, guard: str) -> str:
 def _phrase(event: trace.Event, qty: int, guard: str) -> str:
     match event.action:
         case trace.READ:
-            return f"reads {event.seen}"
+            return f"reads {event.name}={event.seen}" if event.name else f"reads {event.seen}"
         case trace.WRITE:
-            return f"writes {event.value}"
+            return f"writes {event.name}={event.value}" if event.name else f"writes {event.value}"
         case trace.REJECTED:
             return f"rejects: saw {event.seen}, needs {qty}"
         case trace.CACHE_HIT:
@@ -121,7 +121,7 @@ def _phrase(event: trace.Event, qty: int, guard: str) -> str:
         case trace.CACHES:
             return f"caches {event.seen}"
         case trace.WAITS:
-            return f"waits for {guard}"
+            return _waits(event.name) if event.name else f"waits for {guard}"
         case trace.ACQUIRES:
             return f"takes {guard}"
         case trace.RELEASES:
@@ -134,7 +134,26 @@ def _phrase(event: trace.Event, qty: int, guard: str) -> str:
             return "calls acquire() on the held threading.Lock: the event loop stops"
         case trace.FROZEN:
             return "(frozen: the event loop is blocked)"
+        case trace.RAISES:
+            return "raises: it is done"
+        case trace.RUNS:
+            return "runs to its next await"
     return event.action
+
+
+def strategy_option(name: str) -> str:
+    """How a command line names this strategy again: ``--strategy S``, or ``--manager
+    FILE.py:Class`` for a user's own code."""
+    own = parse_strategy(name).store == OWN
+    return f"--manager {name}" if own else f"--strategy {name}"
+
+
+def _waits(what: str) -> str:
+    """What a user's code waits for, read off its await chain."""
+    if what == "sleep":
+        return "sleeps"
+    article = "an" if what[:1] in "aeiou" else "a"
+    return f"waits for {article} {what}"
 
 
 def _outcome_line(run: Run) -> str:

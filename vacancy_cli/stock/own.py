@@ -126,10 +126,36 @@ def _watching(cls: type, stock_name: str) -> type:
 
 
 _LOADED: dict[tuple[str, int], ModuleType] = {}
+_IN_PROCESS = "python:"  # a ref to a class or function registered in this process
+_REGISTERED: dict[str, OwnManager] = {}
+
+
+def register(factory: Callable[[int], Any]) -> str:
+    """A ref for a class or function already in this process (the testing API's way
+    in): ``load`` then finds it without reading any file."""
+    if not callable(factory):
+        raise ScenarioError(f"{factory!r} is not a class or a function that makes a manager")
+    name = getattr(factory, "__qualname__", type(factory).__name__)
+    source = (
+        inspect.getsourcefile(factory)
+        if inspect.isclass(factory) or inspect.isfunction(factory)
+        else None
+    )
+    path = Path(source or "<memory>")
+    _check(factory, f"{path.name}:{name}")
+    ref = f"{_IN_PROCESS}{len(_REGISTERED)}"
+    has_available = not inspect.isclass(factory) or hasattr(factory, "available")
+    _REGISTERED[ref] = OwnManager(
+        f"{path.name}:{name}", path, factory, has_available, str(path.resolve())
+    )
+    return ref
 
 
 def load(ref: str, base: Path | None = None) -> OwnManager:
-    """``FILE.py:Name`` or ``FILE.py`` (one class in it), relative to ``base`` if given."""
+    """``FILE.py:Name`` or ``FILE.py`` (one class in it), relative to ``base`` if given;
+    or a ref ``register`` gave."""
+    if ref in _REGISTERED:
+        return _REGISTERED[ref]
     text, _, name = ref.partition(":")
     path = Path(text)
     if base is not None and not path.is_absolute():
@@ -141,22 +167,27 @@ def load(ref: str, base: Path | None = None) -> OwnManager:
     module = _module(path)
     target = _find(module, path, name)
     label = f"{path.name}:{getattr(target, '__name__', name)}"
-    reserve = getattr(target, "reserve", None) if inspect.isclass(target) else None
-    if inspect.isclass(target):
-        if reserve is None:
-            raise ScenarioError(f"{label}: the class has no reserve(self, qty) method")
-        if not inspect.iscoroutinefunction(reserve):
-            raise ScenarioError(
-                f"{label}: reserve must be 'async def reserve(self, qty)', "
-                "the ADR's signature: it is a plain function"
-            )
-        available = getattr(target, "available", None)
-        if available is not None and not inspect.iscoroutinefunction(available):
-            raise ScenarioError(f"{label}: available must be 'async def available(self)'")
-        has_available = available is not None
-    else:
-        has_available = True  # a factory: known once it has made an object
+    _check(target, label)
+    has_available = not inspect.isclass(target) or hasattr(target, "available")
     return OwnManager(label, path, target, has_available, str(path.resolve()))
+
+
+def _check(target: Any, label: str) -> None:
+    """A class must have ``async def reserve`` (and an ``available``, if any, async);
+    a function is checked on what it makes."""
+    if not inspect.isclass(target):
+        return
+    reserve = getattr(target, "reserve", None)
+    if reserve is None:
+        raise ScenarioError(f"{label}: the class has no reserve(self, qty) method")
+    if not inspect.iscoroutinefunction(reserve):
+        raise ScenarioError(
+            f"{label}: reserve must be 'async def reserve(self, qty)', "
+            "the ADR's signature: it is a plain function"
+        )
+    available = getattr(target, "available", None)
+    if available is not None and not inspect.iscoroutinefunction(available):
+        raise ScenarioError(f"{label}: available must be 'async def available(self)'")
 
 
 def _module(path: Path) -> ModuleType:
@@ -169,7 +200,7 @@ def _module(path: Path) -> ModuleType:
         return _LOADED[key]
     try:
         source = path.read_text(encoding="utf-8")
-        code = compile(source, str(path), "exec")
+        code = compile(source, str(path.resolve()), "exec")
     except SyntaxError as exc:
         raise ScenarioError(f"{path}:{exc.lineno}: syntax error: {exc.msg}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -216,3 +247,51 @@ def _find(module: ModuleType, path: Path, name: str) -> Any:
     raise ScenarioError(
         f"{path}: several classes ({names}): name one, as {path.name}:{classes[0].__name__}"
     )
+
+
+class _Unwatched:
+    """A Recorder that notes nothing: a live run times, it does not trace."""
+
+    def read(self, name: str, value: int) -> None:
+        pass
+
+    def wrote(self, name: str, old: int, value: int) -> None:
+        pass
+
+
+class LiveOwn:
+    """A user's manager in a live load: the runner's view of it (``reserve``,
+    ``available``, the stock after), with no hooks: its locks are its own."""
+
+    def __init__(self, manager: OwnManager, stock: int) -> None:
+        self.instance, self.stock_name = manager.make(stock, _Unwatched())
+        self.has_available = callable(getattr(self.instance, "available", None))
+        self.cache_ttl_s = 1.0  # the runner may set it; a user's cache is the user's
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        granted, left = await self.instance.reserve(qty)
+        return bool(granted), int(left)
+
+    async def available(self) -> int:
+        if self.has_available:
+            return int(await self.instance.available())
+        return self.total
+
+    async def final_stock(self) -> int:
+        """``available()`` when there is one (the contract), else the stock attribute."""
+        return await self.available()
+
+    @property
+    def total(self) -> int:
+        value = getattr(self.instance, self.stock_name or STOCK_NAME, None)
+        if type(value) is not int:
+            raise ScenarioError(
+                f"{type(self.instance).__name__}: no attribute {STOCK_NAME!r} and no "
+                "async def available(): vacancy cannot read the stock left"
+            )
+        return value
+
+    def close(self) -> None:
+        close = getattr(self.instance, "close", None)
+        if callable(close):
+            close()
