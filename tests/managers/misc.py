@@ -1,0 +1,80 @@
+"""Managers that go wrong in other ways: each a separate case for the checker."""
+
+import asyncio
+import time
+
+
+class Raising:
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        seen = self.total
+        await asyncio.sleep(0)
+        if qty > 1:
+            raise ValueError("bulk orders are not supported")
+        self.total = seen - qty
+        return True, self.total
+
+
+class Sleeper:
+    """asyncio.sleep with a delay, on the run's virtual clock: loop.time() sees it."""
+
+    def __init__(self, initial_stock: int) -> None:
+        self.count = initial_stock
+        self.lock = asyncio.Lock()
+        self.slept: list[float] = []
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        async with self.lock:
+            seen = self.count
+            start = asyncio.get_running_loop().time()
+            await asyncio.sleep(5)  # five virtual seconds: no test waits for them
+            self.slept.append(asyncio.get_running_loop().time() - start)
+            self.count = seen - qty
+            return True, self.count
+
+    async def available(self) -> int:
+        return self.count
+
+
+class Frozen:
+    """time.sleep under a threading.Lock: the step never gives control back."""
+
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        time.sleep(30)
+        return True, self.total
+
+
+class BadResult:
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+
+    async def reserve(self, qty: int) -> str:
+        return "yes"
+
+
+class Opaque:
+    """State the explorer cannot compare: an object of its own."""
+
+    class Box:
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+        self.box = Opaque.Box(0)
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        seen = self.total
+        await asyncio.sleep(0)
+        self.total = seen - qty
+        return True, self.total
+
+
+def make_manager(initial_stock: int) -> "Raising":
+    """A module-level function returning a manager serves as well as a class."""
+    return Raising(initial_stock)

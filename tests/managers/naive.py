@@ -1,0 +1,16 @@
+"""The ADR's StockManager without its lock, as a learner writes it: no vacancy import."""
+
+import asyncio
+
+
+class StockManager:
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        seen = self.total
+        await asyncio.sleep(0)  # the payment call
+        if seen >= qty:
+            self.total = seen - qty
+            return True, self.total
+        return False, self.total
