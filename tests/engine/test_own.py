@@ -117,6 +117,10 @@ def test_state_it_cannot_compare_is_explored_without_merging() -> None:
     opaque = explore_exhaustively(Search(bundled, own_row(f"{MANAGERS / 'misc.py'}:Opaque")))
     naive = explore_exhaustively(Search(bundled, own_row(NAIVE)))
     assert outcome_map(opaque) == outcome_map(naive)  # exact counts all the same
+    (said,) = explore_scenario(bundled, manager=f"{MANAGERS / 'misc.py'}:Opaque").explorations
+    assert said.merged is False
+    (merged,) = explore_scenario(bundled, manager=NAIVE).explorations
+    assert merged.merged is True
 
 
 def test_a_function_that_makes_the_manager_serves_as_well() -> None:

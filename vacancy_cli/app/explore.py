@@ -82,12 +82,13 @@ def _explore_one(
         ends = asyncio.run(sample(scenario, strategy, runs, seed, pct_depth, on_progress))
         outcomes = merge(ends)
         mode, naive, states, complete = ("pct" if pct_depth else "random"), None, len(ends), False
+        merged = True
     else:
         search = Search(scenario, strategy, max_states, on_progress)
         outcomes = explore_exhaustively(search)
         complete = search.complete
         naive = sum(o.schedules for o in outcomes) if complete else None
-        mode, states = "exhaustive", len(search.states)
+        mode, states, merged = "exhaustive", len(search.states), search.merged
     violating = [o for o in outcomes if o.violations]
     witness = replay(scenario, strategy, violating[0].witness) if violating else None
     return Exploration(
@@ -101,6 +102,7 @@ def _explore_one(
         max_states=max_states,
         outcomes=outcomes,
         witness_run=witness,
+        merged=merged,
     )
 
 

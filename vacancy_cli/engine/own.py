@@ -89,6 +89,7 @@ class OwnScheduler:
         self.steps: list[trace.Step] = []
         self.frozen = False  # kept for the Scheduler's interface: no threading.Lock here
         self.deadlocked = False
+        self.comparable = True
 
     # -- the Recorder: what the watched stock attribute reports ----------------------
 
@@ -337,6 +338,7 @@ class OwnScheduler:
             )
             parts = sorted(repr(self.local_state(rid)) for rid in self._requests)
         except NotPlain:
+            self.comparable = False
             return ("unmerged", tuple(s.request for s in self.steps))
         return (store, timers, tuple(parts))
 

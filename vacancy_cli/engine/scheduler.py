@@ -136,6 +136,7 @@ class Scheduler:
         self._step_over = False
         self._owed_wakeups = 0
         self.frozen = False
+        self.comparable = True  # every fingerprint is plain data
         self._step_started = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
 

@@ -95,6 +95,7 @@ class Search:
         self.states: dict[Key, _State] = {}
         self.root: Key = ()
         self.complete = True
+        self.merged = True  # False: some state could not be compared, so none was merged
 
     async def replay(self, prefix: tuple[str, ...]) -> Stepper:
         return await replay(self.scenario, self.strategy, prefix)
@@ -128,6 +129,7 @@ class Search:
             frame.live = None  # a replay serves one child; later children replay again
             await scheduler.advance(rid)
             child = scheduler.fingerprint()
+            self.merged = self.merged and scheduler.comparable
             state.edges.append((child, size, group))
             if child in self.states:
                 scheduler.close()

@@ -27,6 +27,7 @@ class Stepper(Protocol):
     managers: list[Any]
     shared_store: bool
     frozen: bool
+    comparable: bool  # the last fingerprint compares across replays
 
     def state(self, request_id: str) -> State: ...
     def runnable(self) -> list[str]: ...

@@ -155,6 +155,7 @@ class Exploration:
     max_states: int | None
     outcomes: tuple[Outcome, ...]
     witness_run: Run | None  # the first violating outcome's witness, replayed
+    merged: bool = True  # equal states were merged (False: some state was not comparable)
 
     @property
     def violating(self) -> tuple[Outcome, ...]:

@@ -92,4 +92,7 @@ def _coverage(exp: Exploration) -> str:
             "the outcomes below are only those reached so far"
         )
     naive = exp.naive_interleavings or 0
-    return f"complete: {naive:,} interleavings, {exp.states:,} distinct states explored"
+    line = f"complete: {naive:,} interleavings, {exp.states:,} distinct states explored"
+    if not exp.merged:
+        line += " (some state held objects vacancy cannot compare: no states were merged)"
+    return line

@@ -149,6 +149,7 @@ def exploration(found: Exploration) -> Document:
         "runs": found.runs,
         "schedules": found.schedules,
         "violating_schedules": found.violating_schedules,
+        "merged": found.merged,
         "outcomes": [outcome(o) for o in found.outcomes],
     }
 
