@@ -197,7 +197,11 @@ class OwnScheduler:
     def close(self) -> None:
         for req in self._requests.values():
             if req.coro is not None and req.state is not State.DONE:
-                req.coro.close()
+                try:
+                    with self._loop.running():
+                        req.coro.close()  # its finally blocks run, on our loop
+                except Exception:
+                    pass  # the run is over: what its clean-up raises changes nothing
         self._loop.close()
 
     def __enter__(self) -> OwnScheduler:
@@ -241,7 +245,7 @@ class OwnScheduler:
             yielded = self._loop.send(req.coro)
         except StopIteration as stop:
             self._finish(req, stop.value)
-        except BaseException as exc:  # the user's code failed: a result, not a crash
+        except (Exception, asyncio.CancelledError) as exc:  # the code failed: a result, not a crash
             self._fail(req, exc)
         else:
             if yielded is None:

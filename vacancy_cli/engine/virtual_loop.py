@@ -58,7 +58,7 @@ class VirtualLoop(asyncio.BaseEventLoop):
         Returns what it yielded (None for a bare yield, or the future it awaits);
         raises StopIteration when it returns, or whatever it raised.
         """
-        with self._running():
+        with self.running():
             alarm = threading.current_thread() is threading.main_thread()
             if alarm:
                 previous = signal.signal(signal.SIGALRM, _too_long)
@@ -80,7 +80,7 @@ class VirtualLoop(asyncio.BaseEventLoop):
             if not handle.cancelled():
                 self._ready.append(handle)
         if self._ready:
-            with self._running():
+            with self.running():
                 self._drain()
 
     def next_timer(self) -> float | None:
@@ -101,7 +101,8 @@ class VirtualLoop(asyncio.BaseEventLoop):
             if not handle.cancelled():
                 handle._run()
 
-    def _running(self) -> _Running:
+    def running(self) -> _Running:
+        """``with loop.running():`` this loop is the running loop for the block."""
         return _Running(self)
 
 
