@@ -90,6 +90,7 @@ class OwnScheduler:
         self.frozen = False  # kept for the Scheduler's interface: no threading.Lock here
         self.deadlocked = False
         self.comparable = True
+        self._told: tuple[int, int] | None = None  # (after how many steps, available())
 
     # -- the Recorder: what the watched stock attribute reports ----------------------
 
@@ -148,11 +149,12 @@ class OwnScheduler:
         if not self.shared_store:
             granted = sum(r.qty for r in self.results() if r.granted)
             return self.initial_stock - granted
-        if self._own.has_available and hasattr(self.manager, "available"):
+        if not (self._own.has_available and hasattr(self.manager, "available")):
+            return self.stock
+        if self._told is None or self._told[0] != len(self.steps):  # asked once per state
             told = self._run_to_end(self.manager.available())
-            if type(told) is int:
-                return told
-        return self.stock
+            self._told = (len(self.steps), told if type(told) is int else self.stock)
+        return self._told[1]
 
     def results(self) -> tuple[trace.RequestResult, ...]:
         return tuple(
