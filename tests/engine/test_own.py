@@ -134,3 +134,10 @@ def test_a_witness_replays_to_its_outcome() -> None:
     for outcome in explore_exhaustively(Search(bundled, row)):
         run = replay(bundled, row, outcome.witness)
         assert (run.final_stock, run.granted) == (outcome.final_stock, outcome.granted)
+
+
+def test_a_subclass_calling_super_explores_like_its_base() -> None:
+    bundled = load_scenario("three-way")
+    child = explore_exhaustively(Search(bundled, own_row(f"{MANAGERS / 'misc.py'}:Child")))
+    base = explore_exhaustively(Search(bundled, own_row(f"{MANAGERS / 'misc.py'}:Base")))
+    assert outcome_map(child) == outcome_map(base)

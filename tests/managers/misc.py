@@ -78,3 +78,21 @@ class Opaque:
 def make_manager(initial_stock: int) -> "Raising":
     """A module-level function returning a manager serves as well as a class."""
     return Raising(initial_stock)
+
+
+class Base:
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        seen = self.total
+        await asyncio.sleep(0)
+        self.total = seen - qty
+        return True, self.total
+
+
+class Child(Base):
+    """super() puts the class in the frame's locals: still a state the explorer compares."""
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        return await super().reserve(qty)

@@ -354,14 +354,12 @@ class OwnScheduler:
         if req.state is State.DONE:
             return (spec.op, spec.qty, "done", req.granted, req.error)
         seen = tuple((e.action, e.seen) for events in req.history for e in events)
-        return (
-            spec.op,
-            spec.qty,
-            req.state.value,
-            seen,
-            position(req.coro, self._own.source_file),
-            self._rank(req),
-        )
+        try:
+            where = position(req.coro, self._own.source_file)
+        except NotPlain:  # a local it cannot compare: this request is like no other
+            self.comparable = False
+            where = ("not comparable", request_id)
+        return (spec.op, spec.qty, req.state.value, seen, where, self._rank(req))
 
     def _rank(self, req: _Request) -> object:
         """Where a waiting request stands in the queue of what it waits for."""

@@ -28,6 +28,10 @@ def fields(instance: Any) -> dict[str, Any]:
 def plain(value: Any) -> object:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if isinstance(value, type) or callable(value) and hasattr(value, "__qualname__"):
+        return ("code", getattr(value, "__module__", ""), value.__qualname__)  # super()'s cell
+    if isinstance(value, asyncio.Future):
+        return ("future", value.done())
     if isinstance(value, (list, tuple)):
         return tuple(plain(v) for v in value)
     if isinstance(value, dict):

@@ -11,7 +11,9 @@ asyncio's, or the explorer's). Its time is virtual: ``loop.time()`` reads
 A send is bounded: an alarm interrupts a step that has run for
 ``STEP_LIMIT_S`` of real time without giving control back (a CPU loop, or
 ``time.sleep`` under a ``threading.Lock``), by raising ``StepTooLong`` into
-it. Alarms exist on the main thread only; elsewhere a send is not bounded.
+it. Alarms exist on the main thread only, where the platform has them (not on
+Windows), and are not set when another tool's real-time timer runs; elsewhere a
+send is not bounded.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class VirtualLoop(asyncio.BaseEventLoop):
         raises StopIteration when it returns, or whatever it raised.
         """
         with self.running():
-            alarm = threading.current_thread() is threading.main_thread()
+            alarm = _may_set_alarm()
             if alarm:
                 previous = signal.signal(signal.SIGALRM, _too_long)
                 signal.setitimer(signal.ITIMER_REAL, STEP_LIMIT_S)
@@ -121,6 +123,14 @@ class _Running:
 
     def __exit__(self, *exc: object) -> None:
         events._set_running_loop(self.outer)
+
+
+def _may_set_alarm() -> bool:
+    """On the main thread, where signals exist, and when nobody else's real-time timer
+    is set (pytest-timeout's, say): never replace what another tool set up."""
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        return False
+    return signal.getitimer(signal.ITIMER_REAL)[0] == 0
 
 
 def _too_long(signum: int, frame: object) -> None:

@@ -34,7 +34,7 @@ ALL = "all"  # every strategy once, for comparisons
 # What a request waits for when it cannot go on: the word each view uses.
 LOCK, PERMIT, QUEUE = "lock", "permit", "queue"
 OWN = "own"  # the store of a user's own manager (``--manager FILE.py:Class``)
-_OWN_LABEL = re.compile(r"[^\s:]+\.py(?::[A-Za-z_]\w*)?")
+_OWN_LABEL = re.compile(r"[^\s:]+\.py(?::\S+)?|<\w+>:\S+")  # file.py:Name, <stdin>:Name
 
 
 class Servers(NamedTuple):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import itertools
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,8 +63,14 @@ class OwnManager:
                 f"{self.label}: constructing it with the stock ({stock}) raised "
                 f"{type(exc).__name__}: {exc}"
             ) from None
-        if not callable(getattr(instance, "reserve", None)):
+        reserve = getattr(instance, "reserve", None)
+        if not callable(reserve):
             raise ScenarioError(f"{self.label}: the object it made has no reserve() method")
+        if not inspect.iscoroutinefunction(reserve):
+            raise ScenarioError(
+                f"{self.label}: the object it made has a plain reserve(); it must be "
+                "'async def reserve(self, qty)', the ADR's signature"
+            )
         stock_name = _stock_attribute(instance, stock)
         _watch(instance, stock_name, recorder)
         return instance, stock_name
@@ -128,6 +135,7 @@ def _watching(cls: type, stock_name: str) -> type:
 _LOADED: dict[tuple[str, int], ModuleType] = {}
 _IN_PROCESS = "python:"  # a ref to a class or function registered in this process
 _REGISTERED: dict[str, OwnManager] = {}
+_REFS = itertools.count()
 
 
 def register(factory: Callable[[int], Any]) -> str:
@@ -136,14 +144,13 @@ def register(factory: Callable[[int], Any]) -> str:
     if not callable(factory):
         raise ScenarioError(f"{factory!r} is not a class or a function that makes a manager")
     name = getattr(factory, "__qualname__", type(factory).__name__)
-    source = (
-        inspect.getsourcefile(factory)
-        if inspect.isclass(factory) or inspect.isfunction(factory)
-        else None
-    )
+    try:
+        source = inspect.getsourcefile(factory)
+    except TypeError:  # made at the prompt, or by a callable object: no file to show
+        source = None
     path = Path(source or "<memory>")
     _check(factory, f"{path.name}:{name}")
-    ref = f"{_IN_PROCESS}{len(_REGISTERED)}"
+    ref = f"{_IN_PROCESS}{next(_REFS)}"  # next() on a count is atomic: threads may register
     has_available = not inspect.isclass(factory) or hasattr(factory, "available")
     _REGISTERED[ref] = OwnManager(
         f"{path.name}:{name}", path, factory, has_available, str(path.resolve())
