@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from vacancy_cli import __version__
-from vacancy_cli.cli import play, replay, reserve
+from vacancy_cli.cli import fix, play, replay, reserve
 
 app = typer.Typer(
     name="vacancy",
@@ -26,7 +26,14 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for command in (replay.simulate, replay.scenarios, replay.explore, play.play, reserve.reserve):
+for command in (
+    replay.simulate,
+    replay.scenarios,
+    replay.explore,
+    play.play,
+    reserve.reserve,
+    fix.fix,
+):
     app.command()(command)
 
 
