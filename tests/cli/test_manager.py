@@ -45,7 +45,7 @@ def test_explore_gives_a_witness_that_simulate_replays_with_the_manager() -> Non
     )
     assert code == 0 and json.loads(out)["runs"][0]["verdict"] == "lost update"
     code, out, _ = invoke("explore", "lost-update", "--manager", NAIVE)
-    assert "Replay it: vacancy simulate lost-update --manager naive.py:StockManager" in out
+    assert f"Replay it: vacancy simulate lost-update --manager {NAIVE} --schedule" in out
 
 
 def test_play_shows_the_learners_own_source_with_each_requests_line() -> None:
@@ -97,3 +97,28 @@ def test_a_scenario_with_a_bad_manager_key_is_one_line(tmp_path: Path) -> None:
     path.write_text('stock = 1\nmanager = "gone.py"\n[[requests]]\nid = "A"\n')
     code, _, err = invoke("simulate", str(path))
     assert code == 2 and "gone.py: no such file" in err and len(err.splitlines()) == 1
+
+
+def test_the_scenarios_own_manager_replays_without_naming_it() -> None:
+    code, out, _ = invoke("explore", "deadlock")
+    assert code == 0 and 'Replay it: vacancy simulate deadlock --schedule "A B A B"' in out
+    code, out, _ = invoke("simulate", "deadlock", "--schedule", "A B A B", "--json")
+    (run,) = json.loads(out)["runs"]
+    assert code == 0 and run["verdict"] == "deadlock"
+    code, out, _ = invoke("simulate", "deadlock", "-s", "16-deadlock.py", "--json")
+    assert code == 0 and json.loads(out)["runs"][0]["verdict"] == "deadlock"
+
+
+def test_play_says_when_nothing_can_move() -> None:
+    result = runner.invoke(
+        app, ["play", "deadlock"], input="A\nB\nA\nB\nq\n", env={"COLUMNS": "100"}
+    )
+    assert result.exit_code == 0
+    assert "No request can move: deadlock" in result.stdout
+    assert "Nothing can move now: u undo, r restart, q quit" in result.stdout
+
+
+def test_a_manager_without_available_on_a_scenario_that_reads_is_one_line() -> None:
+    code, _, err = invoke("explore", "stale-cache", "--manager", NAIVE)
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "read the stock with available(), and this manager has no" in err

@@ -18,6 +18,7 @@ from vacancy_cli.model.strategies import (
     Servers,
     every_strategy,
     parse_strategy,
+    split_ref,
     strategy_names,
 )
 from vacancy_cli.stock.base import StockManager
@@ -117,3 +118,20 @@ def test_reading_the_table_and_drawing_views_loads_no_asyncio() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("ref", "parts"),
+    [
+        ("my_fix.py", ("my_fix.py", "")),
+        ("my_fix.py:StockManager", ("my_fix.py", "StockManager")),
+        ("C:\\work\\my_fix.py:StockManager", ("C:\\work\\my_fix.py", "StockManager")),
+        ("a dir/my fix.py", ("a dir/my fix.py", "")),
+        ("notes.txt", None),
+        ("my_fix.py:", None),
+    ],
+)
+def test_a_manager_ref_splits_at_the_py_not_at_the_first_colon(
+    ref: str, parts: tuple[str, str] | None
+) -> None:
+    assert split_ref(ref) == parts

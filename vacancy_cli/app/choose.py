@@ -33,17 +33,30 @@ def strategies_for(
     servers: Servers = NO_SERVERS,
     manager: str | None = None,
 ) -> list[Strategy]:
-    """The named strategies (default: the scenario's list), then the user's manager:
-    ``--manager`` if given, else the scenario's own ``manager`` when no names were."""
-    ref = manager or (scenario.manager if not names else None)
-    if names:
-        rows = strategies_named(names, servers)
-    elif manager:
-        rows = []
-    else:
-        rows = strategies_named(scenario.strategies, servers)
-    own = own_row(ref) if ref else None
-    return [row for row in rows if own is None or not _same(row, own)] + ([own] if own else [])
+    """The named strategies (default: the scenario's list, and its own ``manager``),
+    then the user's ``--manager``. A name that is the scenario's manager (its file,
+    or file and class) is that manager, found beside the scenario."""
+    rows = strategies_named(names or ([] if manager else list(scenario.strategies)), servers)
+    mine = scenario.manager
+    if mine is not None and (any(r.store == OWN for r in rows) or not (names or manager)):
+        scenario_own = own_row(mine)
+        rows = [scenario_own if _same(row, scenario_own) else row for row in rows]
+        if not (names or manager):
+            rows.append(scenario_own)
+    if manager:
+        rows.append(own_row(manager))
+    return list(dict.fromkeys(rows))
+
+
+def replay_option(scenario: Scenario, strategy: Strategy) -> str:
+    """What ``vacancy simulate SCENARIO`` needs to run ``strategy`` again: ``--strategy
+    NAME``, ``--manager FILE`` as the user gave it, or nothing for the scenario's own
+    manager (it runs by default)."""
+    if strategy.store != OWN:
+        return f"--strategy {strategy.name}"
+    if strategy.variant == scenario.manager:
+        return ""
+    return f"--manager {strategy.variant}"
 
 
 def strategy_for(

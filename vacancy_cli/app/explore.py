@@ -21,7 +21,7 @@ import itertools
 import math
 from collections.abc import Iterable
 
-from vacancy_cli.app.choose import strategies_for
+from vacancy_cli.app.choose import replay_option, strategies_for
 from vacancy_cli.app.simulate import replay
 from vacancy_cli.engine.sampling import sample
 from vacancy_cli.engine.search import Progress, Search
@@ -103,6 +103,7 @@ def _explore_one(
         outcomes=outcomes,
         witness_run=witness,
         merged=merged,
+        replay_with=replay_option(scenario, strategy),
     )
 
 

@@ -63,6 +63,7 @@ def play(
 
       vacancy play lost-update --solution
     """
+    from vacancy_cli.app.choose import replay_option, strategy_for
     from vacancy_cli.app.play import Game
     from vacancy_cli.app.solve import solve
     from vacancy_cli.cli.interactive import ask_final_stock, play_loop
@@ -78,7 +79,8 @@ def play(
         if goal is None:
             fail(f"error: scenario {scenario!r} has no challenge, so no solution to show", 2)
         run = call(lambda: solve(loaded, goal, given))
-        render_play.show_solution(goal, run, loaded.name, view)
+        hint = call(lambda: replay_option(loaded, strategy_for(loaded, goal.strategy, given)))
+        render_play.show_solution(goal, run, loaded.name, hint, view)
         save(view, path, f"{loaded.title}: solution")
         return
     game = call(lambda: Game(loaded, strategy, given, manager))

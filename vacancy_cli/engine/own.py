@@ -37,6 +37,7 @@ from vacancy_cli.engine.own_state import NotPlain, fields, plain, position, wait
 from vacancy_cli.engine.scheduler import State
 from vacancy_cli.engine.virtual_loop import STEP_LIMIT_S, StepTooLong, VirtualLoop
 from vacancy_cli.model import trace
+from vacancy_cli.model.errors import ScenarioError
 from vacancy_cli.model.requests import AVAILABLE, RequestSpec
 from vacancy_cli.model.result import Violation, ViolationKind
 from vacancy_cli.model.scenario import Scenario
@@ -78,6 +79,12 @@ class OwnScheduler:
         self._current: _Request | None = None
         self._events: list[trace.Event] = []
         made = [manager.make(scenario.stock, self) for _ in range(pods)]
+        reads = any(spec.op == AVAILABLE for spec in scenario.requests)
+        if reads and not callable(getattr(made[0][0], "available", None)):
+            raise ScenarioError(
+                f"{manager.label}: the scenario's requests read the stock with "
+                "available(), and this manager has no 'async def available(self)'"
+            )
         self.managers = [instance for instance, _ in made]
         self.manager = self.managers[0]
         self.stock_name = made[0][1]

@@ -156,6 +156,7 @@ class Exploration:
     outcomes: tuple[Outcome, ...]
     witness_run: Run | None  # the first violating outcome's witness, replayed
     merged: bool = True  # equal states were merged (False: some state was not comparable)
+    replay_with: str = ""  # the option `vacancy simulate` needs to run this strategy again
 
     @property
     def violating(self) -> tuple[Outcome, ...]:

@@ -19,7 +19,7 @@ from vacancy_cli.model import trace
 from vacancy_cli.model.errors import OptionError, ScenarioError, ScheduleError
 from vacancy_cli.model.goal import VIOLATION_CHOICES, Goal
 from vacancy_cli.model.requests import OPS, RequestSpec
-from vacancy_cli.model.strategies import MAX_COUNT, parse_strategy
+from vacancy_cli.model.strategies import MAX_COUNT, parse_strategy, split_ref
 
 TOP_KEYS = (
     "title",
@@ -158,7 +158,7 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
             )
     return Scenario(
         pods=pods,
-        goal=_goal(data, where, ids, strategies or (manager or "",)),
+        goal=_goal(data, where, ids, strategies or (_manager_label(manager or ""),)),
         manager=manager,
         name=name,
         title=where.text(data, "title", default=name),
@@ -310,12 +310,19 @@ def _manager(data: dict[str, Any], where: _Where) -> str | None:
     if "manager" not in data:
         return None
     text = where.text(data, "manager", default="")
-    path, _, name = text.partition(":")
-    if not path.endswith(".py") or (name and not name.isidentifier()):
+    parts = split_ref(text)
+    if parts is None or (parts[1] and not parts[1].isidentifier()):
         raise where.fail(
             "manager", "a Python file and a class in it, as my_fix.py:StockManager", text
         )
+    path, name = parts
     return str(Path(where.source).parent / path) + (f":{name}" if name else "")
+
+
+def _manager_label(manager: str) -> str:
+    """How runs name the scenario's manager before it is loaded: its file, and class."""
+    path, name = split_ref(manager) or (manager, "")
+    return Path(path).name + (f":{name}" if name else "")
 
 
 def _strategies(data: dict[str, Any], where: _Where, manager: str | None) -> tuple[str, ...]:

@@ -215,6 +215,16 @@ STRATEGY_HELP = (
 )
 
 
+_OWN_REF = re.compile(r"(?P<path>.+?\.py)(?::(?P<name>[A-Za-z_][\w.<>]*))?")
+
+
+def split_ref(ref: str) -> tuple[str, str] | None:
+    """``FILE.py[:Name]`` into the file and the name ("" when left out); None when it is
+    not one. Split at the ``.py``, so a Windows drive letter's colon is left alone."""
+    match = _OWN_REF.fullmatch(ref.strip())
+    return (match["path"], match["name"] or "") if match else None
+
+
 def own_strategy(label: str, ref: str) -> Strategy:
     """A user's own manager as a row: named ``file.py:Class`` wherever a strategy is
     named; ``ref`` (the file's full path and the name in it) is how to load it.

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from vacancy_cli.model.result import Exploration, Report, ViolationKind
 from vacancy_cli.model.strategies import parse_strategy
-from vacancy_cli.render.simulation import strategy_option, timeline
+from vacancy_cli.render.simulation import timeline
 
 _BREAKS: dict[tuple[str, ...], str] = {
     (ViolationKind.LOST_UPDATE,): "lose an update",
@@ -62,8 +62,8 @@ def _show_exploration(exp: Exploration, console: Console) -> None:
         first = exp.violating[0]
         console.print(
             Text(
-                f"Replay it: vacancy simulate {exp.scenario} {strategy_option(exp.strategy)} "
-                f'--schedule "{first.bare}"',
+                " ".join(["Replay it: vacancy simulate", exp.scenario, exp.replay_with]).strip()
+                + f' --schedule "{first.bare}"',
                 style="dim",
             )
         )

@@ -12,8 +12,8 @@ from vacancy_cli.app.explain import explain
 from vacancy_cli.app.play import PlayView, SourceBlock
 from vacancy_cli.model import trace
 from vacancy_cli.model.goal import Goal
-from vacancy_cli.model.result import Run, Simulation
-from vacancy_cli.render.simulation import header, strategy_option, timeline
+from vacancy_cli.model.result import Run, Simulation, ViolationKind
+from vacancy_cli.render.simulation import header, timeline
 
 HELP = (
     "Type a request's id to give it one step: it runs to its next await, to its end, "
@@ -102,15 +102,19 @@ def partial_run(view: PlayView) -> Run:
 
 
 def prompt(view: PlayView) -> str:
+    if view.finished:
+        return "Nothing can move now: u undo, r restart, q quit: "
     return f"Move which request? [{'/'.join(view.options)}] (u undo, r restart, h help, q quit): "
 
 
 def show_end(view: PlayView, console: Console) -> None:
     run = view.run
     assert run is not None
+    stuck = any(v.kind is ViolationKind.DEADLOCK for v in run.violations)
+    headline = "No request can move: deadlock" if stuck else "All requests have finished"
     console.print(
         Text(
-            f"All requests have finished: final stock {run.final_stock}, "
+            f"{headline}: final stock {run.final_stock}, "
             f"{run.granted_tickets} ticket(s) granted, {run.verdict}.",
             style="bold green" if not run.violations else "bold red",
         )
@@ -166,7 +170,9 @@ def show_step_frame(sim: Simulation, run: Run, shown: int, console: Console) -> 
     console.print(timeline(run, upto=shown))
 
 
-def show_solution(goal: Goal, run: Run | None, scenario: str, console: Console) -> None:
+def show_solution(
+    goal: Goal, run: Run | None, scenario: str, replay_with: str, console: Console
+) -> None:
     console.print(Text(f"Challenge: {goal.text}", style="yellow"))
     if run is None:
         console.print(Text("No schedule meets this challenge.", style="bold"))
@@ -178,8 +184,8 @@ def show_solution(goal: Goal, run: Run | None, scenario: str, console: Console) 
         console.print(Text(f"  {sentence}"))
     console.print(
         Text(
-            f"Replay it: vacancy simulate {scenario} {strategy_option(goal.strategy)} "
-            f'--schedule "{schedule}"',
+            " ".join(["Replay it: vacancy simulate", scenario, replay_with]).strip()
+            + f' --schedule "{schedule}"',
             style="dim",
         )
     )

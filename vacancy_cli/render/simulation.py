@@ -18,7 +18,7 @@ from vacancy_cli.app.explain import explain
 from vacancy_cli.model import trace
 from vacancy_cli.model.result import Run, Simulation
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.model.strategies import OWN, parse_strategy
+from vacancy_cli.model.strategies import parse_strategy
 
 VERDICT_STYLE = {"correct": "green"}
 
@@ -139,13 +139,6 @@ def _phrase(event: trace.Event, qty: int, guard: str) -> str:
         case trace.RUNS:
             return "runs to its next await"
     return event.action
-
-
-def strategy_option(name: str) -> str:
-    """How a command line names this strategy again: ``--strategy S``, or ``--manager
-    FILE.py:Class`` for a user's own code."""
-    own = parse_strategy(name).store == OWN
-    return f"--manager {name}" if own else f"--strategy {name}"
 
 
 def _waits(what: str) -> str:

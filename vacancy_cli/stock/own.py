@@ -32,6 +32,7 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from vacancy_cli.model.errors import ScenarioError
+from vacancy_cli.model.strategies import split_ref
 
 STOCK_NAME = "total"  # the ADR's attribute
 
@@ -163,7 +164,12 @@ def load(ref: str, base: Path | None = None) -> OwnManager:
     or a ref ``register`` gave."""
     if ref in _REGISTERED:
         return _REGISTERED[ref]
-    text, _, name = ref.partition(":")
+    parts = split_ref(ref)
+    if parts is None:
+        raise ScenarioError(
+            f"manager {ref!r}: expected a Python file, as in my_fix.py:StockManager"
+        )
+    text, name = parts
     path = Path(text)
     if base is not None and not path.is_absolute():
         path = base / path
