@@ -123,7 +123,15 @@ class OwnScheduler:
         return self._requests[request_id].state
 
     def runnable(self) -> list[str]:
-        return [rid for rid, req in self._requests.items() if self._can_move(req)]
+        if self.deadlocked:
+            return []
+        return [
+            rid
+            for rid, req in self._requests.items()
+            if req.state is State.NEW
+            or req.state is State.PARKED
+            or (req.state is State.WAITING and req.waiting_on is not None and req.waiting_on.done())
+        ]
 
     @property
     def finished(self) -> bool:
@@ -241,7 +249,8 @@ class OwnScheduler:
             req.history.append(events)
         step = trace.Step(t, request_id, events, self._stock_of(self.managers[req.pod]), req.pod)
         self.steps.append(step)
-        self._settle()
+        if req.state is not State.PARKED:  # a parked request can move: nothing to settle
+            self._settle()
         return step
 
     def _run_step(self, req: _Request) -> tuple[trace.Event, ...]:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from vacancy_cli.engine.runs import outcome_of
 from vacancy_cli.engine.search import Progress, replay
+from vacancy_cli.engine.virtual_loop import bounded_steps
 from vacancy_cli.model.result import Outcome
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
@@ -34,23 +35,24 @@ async def sample(
     """Run ``runs`` random schedules to the end; one Outcome per distinct schedule seen."""
     rng = random.Random(seed)
     found: dict[tuple[str, ...], Outcome] = {}
-    for run in range(1, runs + 1):
-        pick = pct(rng, len(scenario.requests), pct_depth) if pct_depth else uniform(rng)
-        scheduler = await replay(scenario, strategy, ())
-        ids: list[str] = []
-        actions: list[str] = []
-        try:
-            while not scheduler.finished:
-                rid = pick(scheduler.runnable(), len(ids))
-                actions.append((await scheduler.advance(rid)).action)
-                ids.append(rid)
-            schedule = tuple(ids)
-            if schedule not in found:
-                found[schedule] = outcome_of(scheduler, 1, schedule, tuple(actions))
-        finally:
-            scheduler.close()
-        if on_progress is not None and run % 64 == 0:
-            on_progress(run)
+    with bounded_steps():  # a user's code: the step alarm's handler, once for all runs
+        for run in range(1, runs + 1):
+            pick = pct(rng, len(scenario.requests), pct_depth) if pct_depth else uniform(rng)
+            scheduler = await replay(scenario, strategy, ())
+            ids: list[str] = []
+            actions: list[str] = []
+            try:
+                while not scheduler.finished:
+                    rid = pick(scheduler.runnable(), len(ids))
+                    actions.append((await scheduler.advance(rid)).action)
+                    ids.append(rid)
+                schedule = tuple(ids)
+                if schedule not in found:
+                    found[schedule] = outcome_of(scheduler, 1, schedule, tuple(actions))
+            finally:
+                scheduler.close()
+            if on_progress is not None and run % 64 == 0:
+                on_progress(run)
     return list(found.values())
 
 

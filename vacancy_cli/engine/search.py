@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from vacancy_cli.engine.runs import end_of
 from vacancy_cli.engine.stepper import Stepper, schedule
+from vacancy_cli.engine.virtual_loop import bounded_steps
 from vacancy_cli.model.result import Outcome, ViolationKind
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
@@ -106,6 +107,10 @@ class Search:
         The depth-first walk keeps its own stack: awaiting a recursive
         coroutine would pass every step's wake-up through each level.
         """
+        with bounded_steps():  # a user's code: the step alarm's handler, once for the walk
+            await self._walk()
+
+    async def _walk(self) -> None:
         live = await self.replay(())
         self.root = live.fingerprint()
         self.states[self.root] = _State(())

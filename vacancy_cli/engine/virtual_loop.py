@@ -24,7 +24,8 @@ import signal
 import threading
 from asyncio import events
 from collections import deque
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 STEP_LIMIT_S = 2.0  # real seconds one step may run before it is stopped and reported
@@ -60,17 +61,20 @@ class VirtualLoop(asyncio.BaseEventLoop):
         Returns what it yielded (None for a bare yield, or the future it awaits);
         raises StopIteration when it returns, or whatever it raised.
         """
+        if not _handler_depth:  # no exploration installed the handler: one for this send
+            with bounded_steps():
+                if _handler_depth:
+                    return self.send(coro)
+            with self.running():  # no alarm can be set here: the send is not bounded
+                yielded = coro.send(None)
+                self._drain()
+            return yielded
         with self.running():
-            alarm = _may_set_alarm()
-            if alarm:
-                previous = signal.signal(signal.SIGALRM, _too_long)
-                signal.setitimer(signal.ITIMER_REAL, STEP_LIMIT_S)
+            signal.setitimer(signal.ITIMER_REAL, STEP_LIMIT_S)
             try:
                 yielded = coro.send(None)
             finally:
-                if alarm:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                    signal.signal(signal.SIGALRM, previous)
+                signal.setitimer(signal.ITIMER_REAL, 0)
             self._drain()
         return yielded
 
@@ -123,6 +127,27 @@ class _Running:
 
     def __exit__(self, *exc: object) -> None:
         events._set_running_loop(self.outer)
+
+
+_handler_depth = 0  # how many ``bounded_steps`` are open (on the main thread)
+
+
+@contextmanager
+def bounded_steps() -> Iterator[None]:
+    """Install the step alarm's handler for a whole run of sends (an exploration),
+    so that each send only sets and clears the timer: two signal.signal calls per
+    step cost more than the step. Does nothing where an alarm may not be set."""
+    global _handler_depth
+    if _handler_depth or not _may_set_alarm():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _too_long)
+    _handler_depth += 1
+    try:
+        yield
+    finally:
+        _handler_depth -= 1
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _may_set_alarm() -> bool:
