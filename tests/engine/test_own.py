@@ -15,6 +15,7 @@ from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.result import ViolationKind
 from vacancy_cli.model.scenario import Scenario, load_scenario
 from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.model.trace import WAITS, Event
 from vacancy_cli.stock.own import load
 
 MANAGERS = Path(__file__).parents[1] / "managers"
@@ -141,3 +142,15 @@ def test_a_subclass_calling_super_explores_like_its_base() -> None:
     child = explore_exhaustively(Search(bundled, own_row(f"{MANAGERS / 'misc.py'}:Child")))
     base = explore_exhaustively(Search(bundled, own_row(f"{MANAGERS / 'misc.py'}:Base")))
     assert outcome_map(child) == outcome_map(base)
+
+
+def test_semaphores_conditions_events_queues_and_tasks_of_its_own() -> None:
+    row = own_row(f"{MANAGERS / 'misc.py'}:Primitives")
+    bundled = load_scenario("oversell")
+    outcomes = explore_exhaustively(Search(bundled, row))
+    assert outcomes and all(not o.violations for o in outcomes)  # one writer: never oversold
+    assert {(o.final_stock, len(o.granted)) for o in outcomes} == {(1, 1)}  # 3 in stock, 2 + 2
+    run = replay(bundled, row, outcomes[0].witness)
+    assert run.violations == () and run.final_stock == 1
+    interleaved = replay(bundled, row, ("A", "B", "A", "B"))
+    assert interleaved.steps[1].events == (Event(WAITS, None, None, "semaphore"),)

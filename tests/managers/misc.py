@@ -96,3 +96,36 @@ class Child(Base):
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
         return await super().reserve(qty)
+
+
+class Primitives:
+    """Each of asyncio's primitives, once: a semaphore, a condition, an event, and a
+    single writer task fed by a queue (the ADR's event sourcing, by hand)."""
+
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+        self.gate = asyncio.BoundedSemaphore(1)
+        self.ready = asyncio.Event()
+        self.changed = asyncio.Condition()
+        self.commands: asyncio.Queue[tuple[int, asyncio.Future[tuple[bool, int]]]] = asyncio.Queue()
+        self.writer: asyncio.Task[None] | None = None
+
+    async def _write(self) -> None:
+        while True:
+            qty, answer = await self.commands.get()
+            granted = self.total >= qty
+            if granted:
+                self.total -= qty
+            answer.set_result((granted, self.total))
+            async with self.changed:
+                self.changed.notify_all()
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        if self.writer is None:
+            self.writer = asyncio.get_running_loop().create_task(self._write())
+            self.ready.set()
+        await self.ready.wait()
+        async with self.gate:
+            answer = asyncio.get_running_loop().create_future()
+            await self.commands.put((qty, answer))
+            return await answer

@@ -219,6 +219,7 @@ class OwnScheduler:
                         req.coro.close()  # its finally blocks run, on our loop
                 except Exception:
                     pass  # the run is over: what its clean-up raises changes nothing
+        self._loop.cancel_tasks()
         self._loop.close()
 
     def __enter__(self) -> OwnScheduler:

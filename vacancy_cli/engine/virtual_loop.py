@@ -89,6 +89,14 @@ class VirtualLoop(asyncio.BaseEventLoop):
             with self.running():
                 self._drain()
 
+    def cancel_tasks(self) -> None:
+        """Cancel the tasks the code started (a writer it feeds through a queue) and
+        let them unwind, before the loop closes: none is left pending to be destroyed."""
+        with self.running():
+            for task in asyncio.all_tasks(self):
+                task.cancel()
+            self._drain()
+
     def next_timer(self) -> float | None:
         """When the earliest pending timer fires, if any."""
         pending = [h.when() for h in self._scheduled if not h.cancelled()]
