@@ -252,3 +252,10 @@ def test_a_core_error_about_a_parameter_is_worded_with_its_flag() -> None:
     result = CliRunner().invoke(app, ["simulate", "lost-update", "--pods", "0"])
     assert result.exit_code == 2
     assert result.stderr == "vacancy: error: --pods must be at least 1, got 0\n"
+
+
+@pytest.mark.parametrize("command", ["simulate", "explore", "play", "fix"])
+def test_help_says_what_the_scenario_argument_is(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+    arguments = result.stdout.split("Arguments")[1].split("Options")[0]
+    assert result.exit_code == 0 and "bundled scenario" in arguments
