@@ -5,10 +5,10 @@ driven by ``OwnScheduler`` on a ``VirtualLoop``) costs no more than 2 x
 exploring the same logic as a built-in strategy. The workload is the
 lost-update family, N identical one-ticket requests on a stock of 100, under
 the built-in ``none`` (the baseline, measured in the same run on the same
-machine) and under ``adr_unlocked.py:StockManager``, the ADR's code without
-its lock written by hand in a file next to this one (read ``self.total``,
+machine) and under ``tests/managers/naive.py:StockManager``, the ADR's code without
+its lock written by hand (in the tests' managers; read ``self.total``,
 ``await asyncio.sleep(0)``, write ``seen - qty``), loaded as
-``--manager benchmarks/adr_unlocked.py:StockManager`` loads it. Both do the
+``--manager tests/managers/naive.py:StockManager`` loads it. Both do the
 same steps, so both must find the same states, schedules and outcomes.
 
 Runs alternate after an untimed warm-up (built-in then own, then own then
@@ -46,7 +46,7 @@ from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy, own_strategy, parse_strategy
 
 TARGET = 2.0  # own code may cost at most this many times the built-in
-OWN_FILE = Path(__file__).resolve().with_name("adr_unlocked.py")
+OWN_FILE = Path(__file__).resolve().parents[1] / "tests" / "managers" / "naive.py"
 OWN_LABEL = f"{OWN_FILE.name}:StockManager"
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE_SIZE = 8
@@ -88,7 +88,7 @@ SELECTED = (
     ("steps: OwnScheduler._advance", "engine/own.py", "_advance"),
     ("  of which: VirtualLoop.send", "engine/virtual_loop.py", "send"),
     ("    of which: signal.signal", "signal.py", "signal"),
-    ("    of which: the user's reserve()", "benchmarks/adr_unlocked.py", "reserve"),
+    ("    of which: the user's reserve()", "tests/managers/naive.py", "reserve"),
     ("  of which: OwnScheduler._settle", "engine/own.py", "_settle"),
     ("runnable()", "engine/own.py", "runnable"),
     ("fingerprint()", "engine/own.py", "fingerprint"),

@@ -10,9 +10,10 @@ never yields, so it is not a step, exactly as with the built-ins.
 The alternative, tasks on a real loop, cannot tell the scheduler which task
 to run next: a task that yields is simply run again. So each request is a bare
 coroutine, and ``step`` sends it one value, as a Task's ``__step`` would. The
-asyncio primitives it uses still need a loop: ``VirtualLoop`` is one that is
-never run. It is made the running loop only for the duration of a send, so
-locks and futures bind to it, and its clock is virtual: ``loop.time()`` reads
+asyncio primitives it uses still need a loop: ``VirtualLoop``
+(``virtual_loop.py``) is one that is never run. It is made the running loop
+only for the duration of a send, so locks and futures bind to it, and its
+clock is virtual: ``loop.time()`` reads
 the run's time, ``asyncio.sleep(d)`` sets a timer on it, and timers fire when
 the steps' time passes them, or, when nothing else can move, at once (the
 time jumps, as a real loop would sleep). Callbacks the code schedules (tasks
