@@ -24,7 +24,7 @@ from array import array
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vacancy_cli import stock as stores
 from vacancy_cli.engine.checker import check_totals
@@ -42,7 +42,9 @@ from vacancy_cli.model.strategies import (
     parse_strategy,
 )
 from vacancy_cli.stock.base import EventLoopBlocked, StockManager
-from vacancy_cli.stock.own import LiveOwn, load
+
+if TYPE_CHECKING:
+    from vacancy_cli.stock.own import LiveOwn
 
 OnProgress = Callable[[int, int], None]  # told (requests finished, requests in all)
 
@@ -165,7 +167,7 @@ async def run_load_async(
         elapsed = perf_counter() - start
         if report is not None:
             report()
-        final = await manager.final_stock() if isinstance(manager, LiveOwn) else manager.total
+        final = await _final_stock(manager)
         run = _Run(
             strategy.name,
             strategy.claims_safety,
@@ -280,8 +282,16 @@ def _row(options: LoadOptions) -> Strategy:
     return row
 
 
+async def _final_stock(manager: StockManager | LiveOwn) -> int:
+    """The stock left: a built-in's store, or what a user's ``available()`` says."""
+    final_stock = getattr(manager, "final_stock", None)
+    return int(await final_stock()) if final_stock is not None else manager.total
+
+
 def own_label(ref: str) -> str:
     """How a user's manager is named in a load's results: ``file.py:Class``."""
+    from vacancy_cli.stock.own import load  # only for a user's manager: start-up is measured
+
     return load(ref).label
 
 
@@ -290,6 +300,8 @@ def _build(
 ) -> StockManager | LiveOwn:
     """A fresh manager: a built-in on the live hooks, or the user's, as it is."""
     if strategy.store == OWN:
+        from vacancy_cli.stock.own import LiveOwn, load
+
         return LiveOwn(load(strategy.variant), options.stock)
     return stores.build(strategy, options.stock, hooks, clock or MonotonicClock())
 
