@@ -37,7 +37,7 @@ End = tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]
 
 async def replay(scenario: Scenario, strategy: Strategy, prefix: tuple[str, ...]) -> Stepper:
     """A fresh scheduler on the running loop, advanced through ``prefix``."""
-    scheduler = schedule(scenario, strategy, loop=asyncio.get_running_loop())
+    scheduler = schedule(scenario, strategy, loop=asyncio.get_running_loop(), driven=True)
     for rid in prefix:
         await scheduler.advance(rid)
     return scheduler

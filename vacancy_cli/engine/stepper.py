@@ -52,14 +52,26 @@ class Stepper(Protocol):
 
 
 def schedule(
-    scenario: Scenario, strategy: Strategy, loop: asyncio.AbstractEventLoop | None = None
+    scenario: Scenario,
+    strategy: Strategy,
+    loop: asyncio.AbstractEventLoop | None = None,
+    driven: bool = False,
 ) -> Stepper:
-    """A scheduler standing at the start of ``scenario`` under ``strategy``."""
+    """A scheduler standing at the start of ``scenario`` under ``strategy``.
+
+    ``driven``: the explorer's fast path, coroutines driven by hand
+    (``DrivenScheduler``), for every built-in that needs no server; a strategy
+    on a server keeps the real loop its I/O needs.
+    """
     if strategy.store == OWN:
         from vacancy_cli.engine.own import OwnScheduler
         from vacancy_cli.stock.own import load
 
         return OwnScheduler(scenario, strategy, load(strategy.variant), scenario.pods)
+    if driven and strategy.server is None:
+        from vacancy_cli.engine.driven import DrivenScheduler
+
+        return DrivenScheduler(scenario, strategy)
     return Scheduler(
         scenario.stock, scenario.requests, strategy, scenario.step_ms, loop=loop, pods=scenario.pods
     )
