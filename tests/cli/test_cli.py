@@ -259,3 +259,20 @@ def test_help_says_what_the_scenario_argument_is(command: str) -> None:
     result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "120"})
     arguments = result.stdout.split("Arguments")[1].split("Options")[0]
     assert result.exit_code == 0 and "bundled scenario" in arguments
+
+
+def test_explore_is_bounded_by_default_and_says_what_to_try(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vacancy_cli.app import explore as exploring
+
+    monkeypatch.setattr(exploring, "DEFAULT_MAX_STATES", 10)
+    code, out, _ = invoke("explore", "three-way", "-s", "none")
+    assert code == 0
+    assert "incomplete: stopped after 10 states (--max-states 10)" in " ".join(out.split())
+    assert "try --random 10000, fewer requests, or a larger --max-states" in " ".join(out.split())
+
+
+def test_random_runs_are_bounded_like_reserves_requests() -> None:
+    code, _, err = invoke("explore", "three-way", "--random", "2000000")
+    assert code == 2 and "--random 2,000,000: at most 1,000,000" in err

@@ -30,12 +30,18 @@ from vacancy_cli.model.result import Exploration, Outcome, Report
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy
 
+# States one exploration may hold: about 7 KB each, so some 1.4 GB at the most,
+# which a laptop has. --max-states changes it; past it, the result says incomplete.
+DEFAULT_MAX_STATES = 200_000
+# Random schedules one --random may run: each distinct one is kept (its outcome).
+MAX_RANDOM_RUNS = 1_000_000
+
 
 def explore_scenario(
     scenario: Scenario,
     strategies: list[str] | None = None,
     *,
-    max_states: int | None = None,
+    max_states: int | None = DEFAULT_MAX_STATES,
     random_runs: int | None = None,
     seed: int = 0,
     pct_depth: int | None = None,
@@ -63,6 +69,10 @@ def _check_options(max_states: int | None, runs: int | None, pct_depth: int | No
         raise OptionError(f"--max-states must be at least 1, got {max_states}")
     if runs is not None and runs < 1:
         raise OptionError(f"--random must be at least 1, got {runs}")
+    if runs is not None and runs > MAX_RANDOM_RUNS:
+        raise OptionError(
+            f"--random {runs:,}: at most {MAX_RANDOM_RUNS:,} (each distinct schedule is kept)"
+        )
     if pct_depth is not None and pct_depth < 1:
         raise OptionError(f"--pct must be at least 1, got {pct_depth}")
     if pct_depth is not None and runs is None:

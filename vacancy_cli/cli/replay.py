@@ -134,7 +134,8 @@ def explore(
         int | None,
         typer.Option(
             metavar="N",
-            help="Stop after N states and report the result as incomplete. Default: no bound.",
+            help="Stop after N states and report the result as incomplete (each state "
+            "takes about 7 KB). Default: 200,000.",
         ),
     ] = None,
     random_runs: Annotated[
@@ -177,7 +178,7 @@ def explore(
 
       vacancy explore three-way --random 200 --seed 7 --pct 2
     """
-    from vacancy_cli.app.explore import explore_scenario
+    from vacancy_cli.app.explore import DEFAULT_MAX_STATES, explore_scenario
     from vacancy_cli.model.scenario import load_scenario
     from vacancy_cli.report import documents
 
@@ -188,7 +189,7 @@ def explore(
             lambda: explore_scenario(
                 load_scenario(scenario),
                 strategy,
-                max_states=max_states,
+                max_states=DEFAULT_MAX_STATES if max_states is None else max_states,
                 random_runs=random_runs,
                 seed=seed,
                 pct_depth=pct,

@@ -95,6 +95,7 @@ class DrivenScheduler:
         self.steps: list[trace.Step] = []
         self.frozen = False
         self.comparable = True
+        self._released = False  # a guard was released this step: a waiter may have woken
 
     # -- Hooks: what the StockManager calls -------------------------------------------
 
@@ -245,7 +246,8 @@ class DrivenScheduler:
         else:
             events = self._run_step(req)
             req.history.append(events)
-            self._settle()
+            if self._released:
+                self._settle()
         pod = req.pod
         step = trace.Step(t, request_id, events, self.managers[pod].total, pod)
         self.steps.append(step)
@@ -284,6 +286,7 @@ class DrivenScheduler:
         """Waiters a release woke during the step take their guard now and park, as
         the woken tasks do within ``Scheduler``'s step: so the guard is held again
         (by them) before any other request moves, exactly as the real loop has it."""
+        self._released = False
         woken = sorted(
             (r for r in self._requests.values() if self._woken(r)), key=lambda r: r.queued_at
         )
@@ -322,3 +325,4 @@ class _Hold:
     async def __aexit__(self, *exc: object) -> None:
         self.guard.release()
         self.driver.record(trace.RELEASES)
+        self.driver._released = True

@@ -81,9 +81,14 @@ class VirtualLoop(asyncio.BaseEventLoop):
     def send_trusted(self, coro: Coroutine[Any, Any, Any]) -> Any:
         """``send`` without the alarm: for vacancy's own StockManagers, which always
         give control back (two timer calls per step would cost more than the step)."""
-        with self.running():
+        outer = events._get_running_loop()
+        events._set_running_loop(self)
+        try:
             yielded = coro.send(None)
-            self._drain()
+            if self._ready:
+                self._drain()
+        finally:
+            events._set_running_loop(outer)
         return yielded
 
     def advance_to(self, seconds: float) -> None:

@@ -88,8 +88,9 @@ def _coverage(exp: Exploration) -> str:
         )
     if not exp.complete:
         return (
-            f"incomplete: stopped after {exp.states:,} states (--max-states {exp.max_states}); "
-            "the outcomes below are only those reached so far"
+            f"incomplete: stopped after {exp.states:,} states (--max-states {exp.max_states:,}); "
+            "the outcomes below are only those reached so far: try --random 10000, fewer "
+            "requests, or a larger --max-states"
         )
     naive = exp.naive_interleavings or 0
     line = f"complete: {naive:,} interleavings, {exp.states:,} distinct states explored"

@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
+    from rich.progress import Progress, ProgressColumn, TaskID
 
 
 class LazyProgress:
@@ -34,7 +34,6 @@ class LazyProgress:
                 BarColumn,
                 MofNCompleteColumn,
                 Progress,
-                ProgressColumn,
                 SpinnerColumn,
                 TextColumn,
                 TimeElapsedColumn,
@@ -42,7 +41,7 @@ class LazyProgress:
 
             columns: list[ProgressColumn] = [TextColumn("{task.description}")]
             if total is None:
-                columns = [SpinnerColumn(), *columns, TextColumn("{task.completed:,}")]
+                columns = [SpinnerColumn(), *columns, TextColumn("{task.completed:,}"), _rate()]
             else:
                 columns += [BarColumn(), MofNCompleteColumn()]
             self._progress = Progress(
@@ -59,3 +58,16 @@ class LazyProgress:
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
+
+
+def _rate() -> ProgressColumn:
+    """How many a second, when the total is unknown: is the work still moving?"""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.speed
+            return Text(f"({speed:,.0f}/s)" if speed else "", style="dim")
+
+    return Rate()
