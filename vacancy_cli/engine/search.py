@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from vacancy_cli.engine import transitions
 from vacancy_cli.engine.runs import end_of
 from vacancy_cli.engine.stepper import Stepper, schedule
 from vacancy_cli.engine.virtual_loop import bounded_steps
@@ -61,6 +62,7 @@ class _State:
     schedules: int = 0
     distance: int = 0
     via: tuple[Key, Key] | None = None  # best (parent, group)
+    parts: tuple[tuple[Key, ...], Key] | None = None  # with transitions: locals, store
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Search:
         strategy: Strategy,
         max_states: int | None = None,
         on_progress: Progress | None = None,
+        learn: bool = True,
     ) -> None:
         self.scenario = scenario
         self.strategy = strategy
@@ -97,6 +100,8 @@ class Search:
         self.root: Key = ()
         self.complete = True
         self.merged = True  # False: some state could not be compared, so none was merged
+        use = learn and transitions.applies(scenario, strategy)
+        self.transitions = transitions.Transitions(scenario) if use else None
 
     async def replay(self, prefix: tuple[str, ...]) -> Stepper:
         return await replay(self.scenario, self.strategy, prefix)
@@ -113,39 +118,100 @@ class Search:
     async def _walk(self) -> None:
         live = await self.replay(())
         self.root = live.fingerprint()
-        self.states[self.root] = _State(())
+        self.states[self.root] = self._state((), live)
         stack = [_Frame(self.root, live)]
         while stack:
             frame = stack[-1]
             state = self.states[frame.key]
             if frame.groups is None:
-                assert frame.live is not None
-                if frame.live.finished:
-                    state.end = end_of(frame.live)
-                    frame.live.close()
+                if self._finished(frame, state):
+                    state.end = self._end(frame, state)
                     stack.pop()
                     continue
-                frame.groups = groups(frame.live)
+                frame.groups = self._groups(frame, state)
             if not frame.groups:
+                if frame.live is not None:
+                    frame.live.close()
                 stack.pop()
                 continue
             rid, size, group = frame.groups.pop(0)
-            scheduler = frame.live or await self.replay(state.prefix)
-            frame.live = None  # a replay serves one child; later children replay again
-            await scheduler.advance(rid)
-            child = scheduler.fingerprint()
-            self.merged = self.merged and scheduler.comparable
+            known = self._known_step(state, rid, group)
+            if known is not None:  # learnt already: the child without a replay
+                child, scheduler = known, None
+            else:
+                scheduler = frame.live or await self.replay(state.prefix)
+                frame.live = None  # a replay serves one child; later children replay again
+                await scheduler.advance(rid)
+                child = scheduler.fingerprint()
+                self.merged = self.merged and scheduler.comparable
+                self._learn(state, rid, scheduler)
             state.edges.append((child, size, group))
             if child in self.states:
-                scheduler.close()
-            elif self.max_states is not None and len(self.states) >= self.max_states:
+                if scheduler is not None:
+                    scheduler.close()
+                continue
+            if self.max_states is not None and len(self.states) >= self.max_states:
                 self.complete = False
-                scheduler.close()
-            else:
-                self.states[child] = _State(state.prefix + (rid,))
-                if self.on_progress is not None and len(self.states) % 256 == 0:
-                    self.on_progress(len(self.states))
-                stack.append(_Frame(child, scheduler))
+                if scheduler is not None:
+                    scheduler.close()
+                continue
+            self.states[child] = self._state(state.prefix + (rid,), scheduler, state, rid)
+            if self.on_progress is not None and len(self.states) % 256 == 0:
+                self.on_progress(len(self.states))
+            stack.append(_Frame(child, scheduler))
+
+    # -- transitions (transitions.py): steps learnt, used instead of replays ----------
+
+    def _state(
+        self,
+        prefix: tuple[str, ...],
+        scheduler: Stepper | None,
+        parent: _State | None = None,
+        rid: str | None = None,
+    ) -> _State:
+        """A new state; with transitions, its local states and store kept for arithmetic."""
+        if self.transitions is None:
+            return _State(prefix)
+        if scheduler is not None:
+            parts = (self.transitions.locals_of(scheduler), self.transitions.store_of(scheduler))
+        else:  # reached by a known step: the parent's parts, advanced
+            assert parent is not None and parent.parts is not None and rid is not None
+            group = parent.parts[0][self.scenario.request_ids.index(rid)]
+            known = self.transitions.step(*parent.parts, rid, group)
+            assert known is not None
+            parts = (known[1], known[2])
+        return _State(prefix, parts=parts)
+
+    def _known_step(self, state: _State, rid: str, group: Key) -> Key | None:
+        if self.transitions is None or state.parts is None:
+            return None
+        known = self.transitions.step(*state.parts, rid, group)
+        return None if known is None else known[0]
+
+    def _learn(self, state: _State, rid: str, scheduler: Stepper) -> None:
+        if self.transitions is not None and state.parts is not None:
+            after = self.transitions.locals_of(scheduler)
+            self.transitions.learn(*state.parts, rid, after, self.transitions.store_of(scheduler))
+
+    def _finished(self, frame: _Frame, state: _State) -> bool:
+        if frame.live is not None:
+            return frame.live.finished
+        assert self.transitions is not None and state.parts is not None
+        return self.transitions.finished(state.parts[0])
+
+    def _end(self, frame: _Frame, state: _State) -> End:
+        if frame.live is not None:
+            end = end_of(frame.live)
+            frame.live.close()
+            return end
+        assert self.transitions is not None and state.parts is not None
+        return self.transitions.end(*state.parts)
+
+    def _groups(self, frame: _Frame, state: _State) -> list[tuple[str, int, Key]]:
+        if frame.live is not None:
+            return groups(frame.live)
+        assert self.transitions is not None and state.parts is not None
+        return self.transitions.groups(state.parts[0])
 
     def count(self) -> None:
         """Schedules to each state and its shortest path, in topological order."""

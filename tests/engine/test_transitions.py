@@ -1,0 +1,42 @@
+"""Learnt transitions against real replays: the whole state graph, the same."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from vacancy_cli.engine.search import Search
+from vacancy_cli.model.requests import RequestSpec
+from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
+from vacancy_cli.model.strategies import ALL_STRATEGIES, parse_strategy
+
+LOCAL = [name for name in bundled_names() if name not in ("servers", "deadlock")]
+
+
+def graph(search: Search) -> dict[object, tuple[object, ...]]:
+    asyncio.run(search.run())
+    search.count()
+    return {
+        key: (state.prefix, tuple(state.edges), state.end, state.schedules, state.distance)
+        for key, state in search.states.items()
+    }
+
+
+@pytest.mark.parametrize("strategy", ALL_STRATEGIES)
+@pytest.mark.parametrize("name", LOCAL)
+def test_learnt_steps_expand_every_state_as_a_replay_would(name: str, strategy: str) -> None:
+    scenario, row = load_scenario(name), parse_strategy(strategy)
+    learning = Search(scenario, row)
+    assert graph(learning) == graph(Search(scenario, row, learn=False))
+    if learning.transitions is not None and len(learning.states) > 20:
+        assert learning.transitions.used > 0  # and they did save replays
+
+
+def test_a_family_too_large_to_enumerate_is_explored_the_same_with_fewer_replays() -> None:
+    requests = tuple(RequestSpec(f"R{n}", 1 + n % 3) for n in range(6))
+    scenario = Scenario("mixed", "", "", 9, ("none",), (), requests, {}, 100, "test")
+    learning = Search(scenario, parse_strategy("none"))
+    assert graph(learning) == graph(Search(scenario, parse_strategy("none"), learn=False))
+    assert learning.transitions is not None
+    assert learning.transitions.used > learning.transitions.learnt
