@@ -27,6 +27,7 @@ import types
 from collections.abc import Coroutine, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from vacancy_cli import stock as stores
@@ -191,7 +192,7 @@ class DrivenScheduler:
             (r.queued_at, rid) for rid, r in self._requests.items() if self._blocked(r)
         )
         rank = {rid: place for place, (_, rid) in enumerate(waiting)}
-        parts = sorted(repr(self.local_state(rid, rank.get(rid))) for rid in self._requests)
+        parts = sorted(intern(repr(self.local_state(rid, rank.get(rid)))) for rid in self._requests)
         return (tuple(m.store_state() for m in self.managers), tuple(parts))
 
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:

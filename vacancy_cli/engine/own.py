@@ -32,6 +32,7 @@ import asyncio
 import traceback
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from vacancy_cli.engine.own_state import NotPlain, fields, plain, position, waits_for
@@ -360,7 +361,7 @@ class OwnScheduler:
             timers = tuple(
                 sorted(round(h.when() - self._loop.now, 6) for h in self._loop._scheduled)
             )
-            parts = sorted(repr(self.local_state(rid)) for rid in self._requests)
+            parts = sorted(intern(repr(self.local_state(rid))) for rid in self._requests)
         except NotPlain:
             self.comparable = False
             return ("unmerged", tuple(s.request for s in self.steps))

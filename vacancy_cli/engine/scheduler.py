@@ -51,6 +51,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
+from sys import intern
 
 from vacancy_cli import stock as stores
 from vacancy_cli.model import trace
@@ -208,7 +209,7 @@ class Scheduler:
             (r.queued_at, rid) for rid, r in self._requests.items() if r.state is State.WAITING
         )
         rank = {rid: place for place, (_, rid) in enumerate(waiting)}
-        parts = sorted(repr(self.local_state(rid, rank.get(rid))) for rid in self._requests)
+        parts = sorted(intern(repr(self.local_state(rid, rank.get(rid)))) for rid in self._requests)
         return (tuple(m.store_state() for m in self.managers), tuple(parts))
 
     @property

@@ -63,6 +63,7 @@ class _State:
     distance: int = 0
     via: tuple[Key, Key] | None = None  # best (parent, group)
     parts: tuple[tuple[Key, ...], Key] | None = None  # with transitions: locals, store
+    key: Key = ()  # its fingerprint, the dict's own key object (edges point at it)
 
 
 @dataclass
@@ -119,6 +120,7 @@ class Search:
         live = await self.replay(())
         self.root = live.fingerprint()
         self.states[self.root] = self._state((), live)
+        self.states[self.root].key = self.root
         stack = [_Frame(self.root, live)]
         while stack:
             frame = stack[-1]
@@ -145,8 +147,11 @@ class Search:
                 child = scheduler.fingerprint()
                 self.merged = self.merged and scheduler.comparable
                 self._learn(state, rid, scheduler)
+            seen = self.states.get(child)
+            if seen is not None:
+                child = seen.key  # the stored key, not an equal copy: one object per state
             state.edges.append((child, size, group))
-            if child in self.states:
+            if seen is not None:
                 if scheduler is not None:
                     scheduler.close()
                 continue
@@ -156,6 +161,7 @@ class Search:
                     scheduler.close()
                 continue
             self.states[child] = self._state(state.prefix + (rid,), scheduler, state, rid)
+            self.states[child].key = child
             if self.on_progress is not None and len(self.states) % 256 == 0:
                 self.on_progress(len(self.states))
             stack.append(_Frame(child, scheduler))

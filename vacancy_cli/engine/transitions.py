@@ -23,6 +23,8 @@ strategy with and without transitions and compares the whole state graph.
 
 from __future__ import annotations
 
+from sys import intern
+
 from vacancy_cli.engine.checker import check_totals
 from vacancy_cli.engine.stepper import Stepper
 from vacancy_cli.model.result import ViolationKind
@@ -113,4 +115,4 @@ class Transitions:
 
 def fingerprint(locals_: tuple[Local, ...], store: Store) -> Key:
     """``Scheduler.fingerprint`` from the parts: no request waits on a guard here."""
-    return (store, tuple(sorted(repr(local) for local in locals_)))
+    return (store, tuple(sorted(intern(repr(local)) for local in locals_)))
