@@ -7,14 +7,21 @@ measured in the same run, the script also times a plain enumeration of every
 interleaving for 4 requests and extrapolates what it would cost per
 interleaving.
 
-    python benchmarks/bench_explore.py            # 4, 8, 10 and 12 requests
-    python benchmarks/bench_explore.py --quick    # 4 and 8 only
+Then the state spaces of ordinary scenarios, each explored in a fresh process
+(for its peak memory) by the engine as it is and by the plain engine as the
+baseline, in the same run: the built-in managers on a real event loop, one
+replay per expanded state (``Search(..., learn=False, driven=False)``). The
+ratio is plain / now, against the 10x target.
+
+    python benchmarks/bench_explore.py            # everything (several minutes)
+    python benchmarks/bench_explore.py --quick    # 4 and 8 requests, no baselines
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import subprocess
 import sys
 import time
 
@@ -79,5 +86,63 @@ def main() -> None:
         )
 
 
+# (label, requests as quantities, stock, strategy, targets: seconds, MiB)
+CASES = [
+    ("12 identical, none", (1,) * 12, 12, "none", 2.5, 100),
+    ("6 of quantities 1..6, none", (1, 2, 3, 4, 5, 6), 6, "none", 3.0, None),
+    ("16 identical, none", (1,) * 16, 16, "none", None, None),
+    ("8 of quantities 1..8, asyncio-lock", (1, 2, 3, 4, 5, 6, 7, 8), 8, "asyncio-lock", 30, 500),
+]
+_CASE = """
+import asyncio, resource, sys, time
+from vacancy_cli.engine.search import Search
+from vacancy_cli.model.requests import RequestSpec
+from vacancy_cli.model.scenario import Scenario
+from vacancy_cli.model.strategies import parse_strategy
+quantities = tuple(int(q) for q in sys.argv[1].split(","))
+stock, strategy, plain = int(sys.argv[2]), sys.argv[3], sys.argv[4] == "plain"
+requests = tuple(RequestSpec(f"R{n}", q) for n, q in enumerate(quantities))
+scenario = Scenario("bench", "", "", stock, (strategy,), (), requests, {}, 100, "bench")
+search = Search(scenario, parse_strategy(strategy), learn=not plain, driven=not plain)
+start = time.process_time()
+asyncio.run(search.run())
+search.count()
+seconds = time.process_time() - start
+print(len(search.states), seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def run_case(quantities: tuple[int, ...], stock: int, strategy: str, plain: bool) -> str:
+    args = [sys.executable, "-c", _CASE, ",".join(map(str, quantities)), str(stock), strategy]
+    out = subprocess.run([*args, "plain" if plain else "now"], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def state_spaces(baselines: bool) -> None:
+    print("\nstate spaces (CPU seconds; peak memory of the process)")
+    print(f"{'scenario':<36} {'states':>9} {'now':>8} {'MiB':>6} {'plain':>8} {'ratio':>6}  target")
+    for label, quantities, stock, strategy, seconds_target, mib_target in CASES:
+        states, seconds, mib = run_case(quantities, stock, strategy, plain=False).split()
+        plain = ""
+        ratio = ""
+        if baselines and strategy == "none":
+            _, plain_seconds, _ = run_case(quantities, stock, strategy, plain=True).split()
+            plain = f"{float(plain_seconds):8.1f}"
+            ratio = f"{float(plain_seconds) / float(seconds):5.1f}x"
+        wanted = []
+        if seconds_target is not None:
+            met = "met" if float(seconds) <= seconds_target else "MISSED"
+            wanted.append(f"<= {seconds_target:g} s: {met}")
+        if mib_target is not None:
+            met = "met" if float(mib) <= mib_target else "MISSED"
+            wanted.append(f"<= {mib_target} MiB: {met}")
+        print(
+            f"{label:<36} {int(states):>9,} {float(seconds):>8.1f} {float(mib):>6.0f} "
+            f"{plain:>8} {ratio:>6}  {'; '.join(wanted)}"
+        )
+
+
 if __name__ == "__main__":
     main()
+    if "--quick" not in sys.argv:
+        state_spaces(baselines=True)

@@ -36,9 +36,12 @@ Key = tuple[object, ...]
 End = tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]
 
 
-async def replay(scenario: Scenario, strategy: Strategy, prefix: tuple[str, ...]) -> Stepper:
-    """A fresh scheduler on the running loop, advanced through ``prefix``."""
-    scheduler = schedule(scenario, strategy, loop=asyncio.get_running_loop(), driven=True)
+async def replay(
+    scenario: Scenario, strategy: Strategy, prefix: tuple[str, ...], driven: bool = True
+) -> Stepper:
+    """A fresh scheduler advanced through ``prefix``: driven by hand where it can be
+    (``driven.py``), else on the running loop."""
+    scheduler = schedule(scenario, strategy, loop=asyncio.get_running_loop(), driven=driven)
     for rid in prefix:
         await scheduler.advance(rid)
     return scheduler
@@ -92,7 +95,10 @@ class Search:
         max_states: int | None = None,
         on_progress: Progress | None = None,
         learn: bool = True,
+        driven: bool = True,
     ) -> None:
+        """``learn`` and ``driven`` off give the plain engine (real loop, a replay per
+        step): the baseline the benchmark measures against, and the tests' reference."""
         self.scenario = scenario
         self.strategy = strategy
         self.max_states = max_states
@@ -101,11 +107,12 @@ class Search:
         self.root: Key = ()
         self.complete = True
         self.merged = True  # False: some state could not be compared, so none was merged
+        self.driven = driven
         use = learn and transitions.applies(scenario, strategy)
         self.transitions = transitions.Transitions(scenario) if use else None
 
     async def replay(self, prefix: tuple[str, ...]) -> Stepper:
-        return await replay(self.scenario, self.strategy, prefix)
+        return await replay(self.scenario, self.strategy, prefix, self.driven)
 
     async def run(self) -> None:
         """Discover every state reachable from the start.
