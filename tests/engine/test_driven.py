@@ -11,6 +11,8 @@ from vacancy_cli.engine.scheduler import Scheduler
 from vacancy_cli.model.scenario import bundled_names, load_scenario
 from vacancy_cli.model.strategies import ALL_STRATEGIES, parse_strategy
 
+pytestmark = pytest.mark.slow  # every bundled scenario and strategy, step for step on a real loop
+
 # The servers scenario needs servers, which the driven path never serves (they keep
 # the real loop); the deadlock scenario runs a user's own manager (OwnScheduler).
 SCENARIOS = [name for name in bundled_names() if name not in ("servers", "deadlock")]

@@ -11,6 +11,8 @@ from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
 from vacancy_cli.model.strategies import ALL_STRATEGIES, parse_strategy
 
+pytestmark = pytest.mark.slow  # every bundled scenario and strategy explored twice
+
 LOCAL = [name for name in bundled_names() if name not in ("servers", "deadlock")]
 
 
