@@ -206,15 +206,9 @@ class DrivenScheduler:
     def close(self) -> None:
         for manager in reversed(self.managers):  # the first pod owns a shared store
             manager.close()
-        for req in self._requests.values():
-            if req.coro is not None and req.state is not State.DONE:
-                try:
-                    with self._loop.running():
-                        req.coro.close()
-                except Exception:
-                    pass
-        self._loop.cancel_tasks()
-        self._loop.close()
+        self._loop.shut(
+            r.coro for r in self._requests.values() if r.coro and r.state is not State.DONE
+        )
 
     def __enter__(self) -> DrivenScheduler:
         return self

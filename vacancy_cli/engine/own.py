@@ -214,15 +214,9 @@ class OwnScheduler:
         return req.coro if req.state in (State.PARKED, State.WAITING) else None
 
     def close(self) -> None:
-        for req in self._requests.values():
-            if req.coro is not None and req.state is not State.DONE:
-                try:
-                    with self._loop.running():
-                        req.coro.close()  # its finally blocks run, on our loop
-                except Exception:
-                    pass  # the run is over: what its clean-up raises changes nothing
-        self._loop.cancel_tasks()
-        self._loop.close()
+        self._loop.shut(
+            r.coro for r in self._requests.values() if r.coro and r.state is not State.DONE
+        )
 
     def __enter__(self) -> OwnScheduler:
         return self
