@@ -31,6 +31,7 @@ from sys import intern
 from typing import Any
 
 from vacancy_cli import stock as stores
+from vacancy_cli.engine.hand import HandDriven
 from vacancy_cli.engine.scheduler import SchedulerStuck, State
 from vacancy_cli.engine.virtual_loop import VirtualLoop
 from vacancy_cli.model import trace
@@ -72,7 +73,7 @@ class _Request:
     queued_at: int = 0
 
 
-class DrivenScheduler:
+class DrivenScheduler(HandDriven):
     """``Scheduler``'s verbs, for the built-in managers, without a running loop."""
 
     def __init__(self, scenario: Scenario, strategy: Strategy) -> None:
@@ -139,24 +140,6 @@ class DrivenScheduler:
     def finished(self) -> bool:
         return self.frozen or all(r.state is State.DONE for r in self._requests.values())
 
-    def step(self, request_id: str) -> trace.Step:
-        return self._advance(request_id)
-
-    def finish(self) -> list[trace.Step]:
-        done: list[trace.Step] = []
-        while not self.finished:
-            ready = self.runnable()
-            if not ready:
-                raise SchedulerStuck("every unfinished request is waiting; none can run")
-            done.append(self._advance(ready[0]))
-        return done
-
-    async def advance(self, request_id: str) -> trace.Step:
-        return self._advance(request_id)
-
-    async def finish_async(self) -> list[trace.Step]:
-        return self.finish()
-
     @property
     def stock(self) -> int:
         return self.manager.total
@@ -209,12 +192,6 @@ class DrivenScheduler:
         self._loop.shut(
             r.coro for r in self._requests.values() if r.coro and r.state is not State.DONE
         )
-
-    def __enter__(self) -> DrivenScheduler:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- one step ---------------------------------------------------------------------
 

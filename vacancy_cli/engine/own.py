@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from vacancy_cli.engine.hand import HandDriven
 from vacancy_cli.engine.own_state import NotPlain, fields, plain, position, waits_for
 from vacancy_cli.engine.scheduler import State
 from vacancy_cli.engine.virtual_loop import STEP_LIMIT_S, StepTooLong, VirtualLoop
@@ -62,7 +63,7 @@ class _Request:
     last_read: dict[str, int] = field(default_factory=dict)
 
 
-class OwnScheduler:
+class OwnScheduler(HandDriven):
     """Runs a scenario's requests against a user's manager, step by step.
 
     The same verbs as ``Scheduler`` (``step``, ``advance``, ``finish``,
@@ -139,21 +140,6 @@ class OwnScheduler:
     def finished(self) -> bool:
         return self.deadlocked or all(r.state is State.DONE for r in self._requests.values())
 
-    def step(self, request_id: str) -> trace.Step:
-        return self._advance(request_id)
-
-    def finish(self) -> list[trace.Step]:
-        done: list[trace.Step] = []
-        while not self.finished:
-            done.append(self._advance(self.runnable()[0]))
-        return done
-
-    async def advance(self, request_id: str) -> trace.Step:
-        return self._advance(request_id)
-
-    async def finish_async(self) -> list[trace.Step]:
-        return self.finish()
-
     @property
     def stock(self) -> int:
         """The stock as the timeline shows it: the stock attribute of the request's pod."""
@@ -217,12 +203,6 @@ class OwnScheduler:
         self._loop.shut(
             r.coro for r in self._requests.values() if r.coro and r.state is not State.DONE
         )
-
-    def __enter__(self) -> OwnScheduler:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- one step -------------------------------------------------------------------
 
