@@ -42,3 +42,31 @@ def test_a_family_too_large_to_enumerate_is_explored_the_same_with_fewer_replays
     assert graph(learning) == graph(Search(scenario, parse_strategy("none"), learn=False))
     assert learning.transitions is not None
     assert learning.transitions.used > learning.transitions.learnt
+
+
+async def test_an_exploration_gives_the_loop_a_turn_so_ctrl_c_can_stop_it() -> None:
+    """Hand-driven steps never suspend; the walk yields now and then, so the cancel
+    that asyncio.run sends on SIGINT reaches it long before the end."""
+    requests = tuple(RequestSpec(f"R{n}") for n in range(16))
+    scenario = Scenario("big", "", "", 16, ("none",), (), requests, {}, 100, "test")
+    search = Search(scenario, parse_strategy("none"))
+    task = asyncio.get_running_loop().create_task(search.run())
+    await asyncio.sleep(0)  # the walk starts, and runs until it first gives way
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert 0 < len(search.states) < 589_824  # stopped early: 16 requests have that many
+
+
+async def test_random_runs_give_the_loop_a_turn_too() -> None:
+    from vacancy_cli.engine.sampling import sample
+
+    seen: list[int] = []
+    task = asyncio.get_running_loop().create_task(
+        sample(load_scenario("three-way"), parse_strategy("none"), 1_000_000, 0, None, seen.append)
+    )
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert seen and seen[-1] < 1_000_000

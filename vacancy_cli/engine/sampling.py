@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 
 from vacancy_cli.engine.runs import outcome_of
-from vacancy_cli.engine.search import Progress, replay
+from vacancy_cli.engine.search import Progress, replay, yield_to_loop
 from vacancy_cli.engine.virtual_loop import bounded_steps
 from vacancy_cli.model.result import Outcome
 from vacancy_cli.model.scenario import Scenario
@@ -53,6 +53,8 @@ async def sample(
                 scheduler.close()
             if on_progress is not None and run % 64 == 0:
                 on_progress(run)
+            if not run & 63:
+                await yield_to_loop()
     return list(found.values())
 
 

@@ -47,6 +47,13 @@ async def replay(
     return scheduler
 
 
+async def yield_to_loop() -> None:
+    """Let the running loop run: a hand-driven step never suspends, so without this
+    the loop could not deliver Ctrl-C (``asyncio.run`` cancels its task on SIGINT)
+    until the whole exploration was over."""
+    await asyncio.sleep(0)
+
+
 def groups(scheduler: Stepper) -> list[tuple[str, int, Key]]:
     """One runnable request per group of interchangeable ones: (id, group size, group)."""
     found: dict[Key, list[str]] = {}
@@ -129,7 +136,11 @@ class Search:
         self.states[self.root] = self._state((), live)
         self.states[self.root].key = self.root
         stack = [_Frame(self.root, live)]
+        ticks = 0
         while stack:
+            ticks += 1
+            if not ticks & 255:
+                await yield_to_loop()
             frame = stack[-1]
             state = self.states[frame.key]
             if frame.groups is None:
