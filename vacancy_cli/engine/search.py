@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from vacancy_cli.engine import transitions
 from vacancy_cli.engine.runs import end_of
@@ -31,7 +31,13 @@ from vacancy_cli.model.result import Outcome, ViolationKind
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
 
-Progress = Callable[[int], None]
+
+class Progress(Protocol):
+    """Told how far the work has gone, and, where there is one, the frontier."""
+
+    def __call__(self, done: int, *, detail: str | None = None) -> None: ...
+
+
 Key = tuple[object, ...]
 End = tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]
 
@@ -181,7 +187,7 @@ class Search:
             self.states[child] = self._state(state.prefix + (rid,), scheduler, state, rid)
             self.states[child].key = child
             if self.on_progress is not None and len(self.states) % 256 == 0:
-                self.on_progress(len(self.states))
+                self.on_progress(len(self.states), detail=f"frontier {len(stack):,}")
             stack.append(_Frame(child, scheduler))
 
     # -- transitions (transitions.py): steps learnt, used instead of replays ----------

@@ -24,7 +24,7 @@ class LazyProgress:
         self._progress: Progress | None = None
         self._task: TaskID | None = None
 
-    def update(self, done: int, total: int | None = None) -> None:
+    def update(self, done: int, total: int | None = None, *, detail: str | None = None) -> None:
         if not self._enabled or time.monotonic() - self._started < self._delay_s:
             return
         if self._progress is None:
@@ -41,16 +41,22 @@ class LazyProgress:
 
             columns: list[ProgressColumn] = [TextColumn("{task.description}")]
             if total is None:
-                columns = [SpinnerColumn(), *columns, TextColumn("{task.completed:,}"), _rate()]
+                columns = [
+                    SpinnerColumn(),
+                    *columns,
+                    TextColumn("{task.completed:,}"),
+                    _rate(),
+                    TextColumn("{task.fields[detail]}", style="dim"),
+                ]
             else:
                 columns += [BarColumn(), MofNCompleteColumn()]
             self._progress = Progress(
                 *columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True
             )
             self._progress.start()
-            self._task = self._progress.add_task(self._label, total=total)
+            self._task = self._progress.add_task(self._label, total=total, detail="")
         assert self._task is not None
-        self._progress.update(self._task, completed=done, total=total)
+        self._progress.update(self._task, completed=done, total=total, detail=detail or "")
 
     def __enter__(self) -> LazyProgress:
         return self
