@@ -24,18 +24,17 @@ from __future__ import annotations
 
 import asyncio
 import types
-from collections.abc import Coroutine, Generator, Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from sys import intern
-from typing import Any
 
 from vacancy_cli import stock as stores
-from vacancy_cli.engine.hand import HandDriven
+from vacancy_cli.engine.hand import HandDriven, HandRequest
 from vacancy_cli.engine.scheduler import SchedulerStuck, State
 from vacancy_cli.engine.virtual_loop import VirtualLoop
 from vacancy_cli.model import trace
-from vacancy_cli.model.requests import AVAILABLE, RequestSpec
+from vacancy_cli.model.requests import AVAILABLE
 from vacancy_cli.model.result import Violation
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
@@ -61,16 +60,8 @@ class _LoopClock:
 
 
 @dataclass
-class _Request:
-    spec: RequestSpec
-    pod: int
-    state: State = State.NEW
-    coro: Coroutine[Any, Any, Any] | None = None
-    waiting_on: asyncio.Future[Any] | None = None
-    granted: bool | None = None
-    returned: int | None = None
-    history: list[tuple[trace.Event, ...]] = field(default_factory=list)
-    queued_at: int = 0
+class _Request(HandRequest):
+    queued_at: int = 0  # when it found its guard taken: its place in the guard's FIFO
 
 
 class DrivenScheduler(HandDriven):

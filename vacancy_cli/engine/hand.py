@@ -8,10 +8,28 @@ blocking and the awaitable verbs of ``Stepper`` from here.
 
 from __future__ import annotations
 
-from typing import Self
+import asyncio
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any, Self
 
-from vacancy_cli.engine.scheduler import SchedulerStuck
+from vacancy_cli.engine.scheduler import SchedulerStuck, State
 from vacancy_cli.model import trace
+from vacancy_cli.model.requests import RequestSpec
+
+
+@dataclass
+class HandRequest:
+    """A request driven by hand: its coroutine, what it waits for, how it ended."""
+
+    spec: RequestSpec
+    pod: int
+    state: State = State.NEW
+    coro: Coroutine[Any, Any, Any] | None = None
+    waiting_on: asyncio.Future[Any] | None = None
+    granted: bool | None = None
+    returned: int | None = None
+    history: list[tuple[trace.Event, ...]] = field(default_factory=list)
 
 
 class HandDriven:

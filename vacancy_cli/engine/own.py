@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-from vacancy_cli.engine.hand import HandDriven
+from vacancy_cli.engine.hand import HandDriven, HandRequest
 from vacancy_cli.engine.own_state import NotPlain, fields, plain, position, waits_for
 from vacancy_cli.engine.scheduler import State
 from vacancy_cli.engine.virtual_loop import STEP_LIMIT_S, StepTooLong, VirtualLoop
 from vacancy_cli.model import trace
 from vacancy_cli.model.errors import ScenarioError
-from vacancy_cli.model.requests import AVAILABLE, RequestSpec
+from vacancy_cli.model.requests import AVAILABLE
 from vacancy_cli.model.result import Violation, ViolationKind
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
@@ -49,17 +49,9 @@ from vacancy_cli.stock.own import OwnManager
 
 
 @dataclass
-class _Request:
-    spec: RequestSpec
-    pod: int
-    state: State = State.NEW
-    coro: Coroutine[Any, Any, Any] | None = None
-    waiting_on: asyncio.Future[Any] | None = None
-    granted: bool | None = None
-    returned: int | None = None
+class _Request(HandRequest):
     error: str | None = None  # "raised ValueError: ... (line 12 of my_fix.py)"
     error_step: int = 0  # the step it failed in
-    history: list[tuple[trace.Event, ...]] = field(default_factory=list)
     last_read: dict[str, int] = field(default_factory=dict)
 
 
