@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,21 @@ def test_explore_gives_a_witness_that_simulate_replays_with_the_manager() -> Non
     assert code == 0 and json.loads(out)["runs"][0]["verdict"] == "lost update"
     code, out, _ = invoke("explore", "lost-update", "--manager", NAIVE)
     assert f"Replay it: vacancy simulate lost-update --manager {NAIVE} --schedule" in out
+
+
+def test_the_replay_line_is_one_command_a_shell_can_run_however_long_the_path(
+    tmp_path: Path,
+) -> None:
+    deep = tmp_path / "a folder with spaces" / ("long" * 20)
+    deep.mkdir(parents=True)
+    shutil.copy(NAIVE, deep / "naive.py")
+    code, out, _ = invoke("explore", "lost-update", "--manager", str(deep / "naive.py"))
+    (line,) = [line for line in out.splitlines() if line.startswith("Replay it: ")]
+    words = shlex.split(line.removeprefix("Replay it: "))
+    assert code == 0 and len(line) > 100 and words[:2] == ["vacancy", "simulate"]
+    code, out, err = invoke(*words[1:], "--json")
+    assert code == 0, (words, err)
+    assert json.loads(out)["runs"][0]["verdict"] == "lost update"
 
 
 def test_play_shows_the_learners_own_source_with_each_requests_line() -> None:

@@ -8,6 +8,8 @@ that its row carries the label views print (``my_fix.py:StockManager``).
 
 from __future__ import annotations
 
+import shlex
+
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import (
     NO_SERVERS,
@@ -56,7 +58,7 @@ def replay_option(scenario: Scenario, strategy: Strategy) -> str:
         return f"--strategy {strategy.name}"
     if strategy.variant == scenario.manager:
         return ""
-    return f"--manager {strategy.variant}"
+    return f"--manager {shlex.quote(strategy.variant)}"
 
 
 def strategy_for(

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
-__all__ = ["Console", "for_command", "save"]
+__all__ = ["Console", "command", "for_command", "save"]
 
 
 def for_command(export: Path | None, quiet: bool = False) -> Console:
@@ -35,3 +36,12 @@ def save(console: Console, path: Path | None, title: str) -> None:
 
     if isinstance(console, RecordingConsole):
         write(console, path, title)
+
+
+def command(console: Console, line: str) -> None:
+    """Print a command the reader may copy (``Replay it: vacancy simulate ...``).
+
+    Never wrapped by Rich: a newline inside a long path or schedule would break the
+    command when pasted. The terminal folds it visually instead.
+    """
+    console.print(Text(line, style="dim"), soft_wrap=True)

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from vacancy_cli.model.result import Exploration, Report, ViolationKind
 from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.render.console import command
 from vacancy_cli.render.simulation import timeline
 
 _BREAKS: dict[tuple[str, ...], str] = {
@@ -60,12 +61,10 @@ def _show_exploration(exp: Exploration, console: Console) -> None:
         for violation in exp.witness_run.violations:
             console.print(Padding(Text(f"✗ {violation.message}", style="red"), (0, 0, 0, 2)))
         first = exp.violating[0]
-        console.print(
-            Text(
-                " ".join(["Replay it: vacancy simulate", exp.scenario, exp.replay_with]).strip()
-                + f' --schedule "{first.bare}"',
-                style="dim",
-            )
+        command(
+            console,
+            " ".join(["Replay it: vacancy simulate", exp.scenario, exp.replay_with]).strip()
+            + f' --schedule "{first.bare}"',
         )
 
 

@@ -13,6 +13,7 @@ from vacancy_cli.app.play import PlayView, SourceBlock
 from vacancy_cli.model import trace
 from vacancy_cli.model.goal import Goal
 from vacancy_cli.model.result import Run, Simulation, ViolationKind
+from vacancy_cli.render.console import command
 from vacancy_cli.render.simulation import header, timeline
 
 HELP = (
@@ -182,10 +183,8 @@ def show_solution(
     console.print(timeline(run))
     for sentence in explain(run):
         console.print(Text(f"  {sentence}"))
-    console.print(
-        Text(
-            " ".join(["Replay it: vacancy simulate", scenario, replay_with]).strip()
-            + f' --schedule "{schedule}"',
-            style="dim",
-        )
+    command(
+        console,
+        " ".join(["Replay it: vacancy simulate", scenario, replay_with]).strip()
+        + f' --schedule "{schedule}"',
     )
