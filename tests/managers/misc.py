@@ -129,3 +129,39 @@ class Primitives:
             answer = asyncio.get_running_loop().create_future()
             await self.commands.put((qty, answer))
             return await answer
+
+
+class TtlCache:
+    """A cached stock that expires after 0.25 s by ``loop.time()``: what a step does
+    depends on the time itself, which no state's fingerprint says."""
+
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+        self.cached: int | None = None
+        self.cached_at = 0.0
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        now = asyncio.get_running_loop().time()
+        if self.cached is None or now - self.cached_at >= 0.25:
+            self.cached, self.cached_at = self.total, now
+        seen = self.cached
+        await asyncio.sleep(0)
+        if seen < qty:
+            return False, self.total
+        self.total -= qty
+        return True, self.total
+
+
+class Napper:
+    """A read, a nap of 0.15 virtual seconds (a timer), a write: no clock read."""
+
+    def __init__(self, initial_stock: int) -> None:
+        self.total = initial_stock
+
+    async def reserve(self, qty: int) -> tuple[bool, int]:
+        seen = self.total
+        await asyncio.sleep(0.15)
+        if seen < qty:
+            return False, self.total
+        self.total = seen - qty
+        return True, self.total

@@ -30,8 +30,8 @@ from vacancy_cli.model.result import Exploration, Outcome, Report
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy
 
-# States one exploration may hold: 1.3 to 1.5 KB each, measured (benchmarks/
-# bench_explore.py: 589,824 states in 837 MiB), so some 1.5 GB at the most, which a
+# States one exploration may hold: about 0.5 KB each, measured (benchmarks/
+# bench_explore.py: 874,972 states in 410 MiB), so some 600 MB at the most, which a
 # laptop has. --max-states changes it; past it, the result says incomplete.
 DEFAULT_MAX_STATES = 1_000_000
 # Random schedules one --random may run: each distinct one is kept (its outcome).

@@ -135,7 +135,7 @@ def explore(
         typer.Option(
             metavar="N",
             help="Stop after N states and report the result as incomplete (each state "
-            "takes about 1.5 KB). Default: 1,000,000.",
+            "takes about 0.5 KB). Default: 1,000,000.",
         ),
     ] = None,
     random_runs: Annotated[

@@ -27,9 +27,9 @@ import types
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from sys import intern
 
 from vacancy_cli import stock as stores
+from vacancy_cli.engine.builtin_state import BuiltinState
 from vacancy_cli.engine.hand import HandDriven, HandRequest
 from vacancy_cli.engine.scheduler import SchedulerStuck, State
 from vacancy_cli.engine.virtual_loop import VirtualLoop
@@ -64,7 +64,7 @@ class _Request(HandRequest):
     queued_at: int = 0  # when it found its guard taken: its place in the guard's FIFO
 
 
-class DrivenScheduler(HandDriven):
+class DrivenScheduler(HandDriven, BuiltinState):
     """``Scheduler``'s verbs, for the built-in managers, without a running loop."""
 
     def __init__(self, scenario: Scenario, strategy: Strategy) -> None:
@@ -160,14 +160,12 @@ class DrivenScheduler(HandDriven):
         req = self._requests[request_id]
         return req.coro if req.state is not State.DONE else None
 
-    def fingerprint(self) -> tuple[object, ...]:
-        """Exactly ``Scheduler.fingerprint``: the store, and each request's local state."""
+    def local_states(self) -> tuple[tuple[object, ...], ...]:
         waiting = sorted(
             (r.queued_at, rid) for rid, r in self._requests.items() if self._blocked(r)
         )
         rank = {rid: place for place, (_, rid) in enumerate(waiting)}
-        parts = sorted(intern(repr(self.local_state(rid, rank.get(rid)))) for rid in self._requests)
-        return (tuple(m.store_state() for m in self.managers), tuple(parts))
+        return tuple(self.local_state(rid, rank.get(rid)) for rid in self._requests)
 
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]

@@ -206,6 +206,7 @@ class OwnScheduler(HandDriven):
     def _advance(self, request_id: str) -> trace.Step:
         req = self._requests[request_id]
         t = len(self.steps) + 1
+        self._loop.clock_read = False
         self._loop.advance_to((t - 1) * self._step_s)
         if self.deadlocked:
             events: tuple[trace.Event, ...] = (trace.Event(trace.FROZEN),)
@@ -323,15 +324,35 @@ class OwnScheduler(HandDriven):
         another: the schedule so far stands in for it, so nothing is merged.
         """
         try:
+            shared = self.shared_state()
+            parts = sorted(intern(repr(local)) for local in self.local_states())
+        except NotPlain:
+            return ("unmerged", tuple(s.request for s in self.steps))
+        return (*shared, tuple(parts))
+
+    def shared_state(self) -> tuple[object, ...]:
+        """The instances' attributes and the pending timers (as delays from now);
+        ``NotPlain`` if an attribute cannot be compared, and the state no longer is."""
+        try:
             store = tuple(plain(fields(m)) for m in self.managers)
-            timers = tuple(
-                sorted(round(h.when() - self._loop.now, 6) for h in self._loop._scheduled)
-            )
-            parts = sorted(intern(repr(self.local_state(rid))) for rid in self._requests)
         except NotPlain:
             self.comparable = False
-            return ("unmerged", tuple(s.request for s in self.steps))
-        return (store, timers, tuple(parts))
+            raise
+        timers = tuple(sorted(round(h.when() - self._loop.now, 6) for h in self._loop._scheduled))
+        return (store, timers)
+
+    @property
+    def moment(self) -> tuple[int, float] | None:
+        """With timers pending: the next step moves the clock to its own time
+        (``_advance``), and which timers that fires depends on both."""
+        return (len(self.steps), self._loop.now) if self._loop._scheduled else None
+
+    @property
+    def learnable(self) -> bool:
+        return not self._loop.clock_read and not self.deadlocked
+
+    def local_states(self) -> tuple[tuple[object, ...], ...]:
+        return tuple(self.local_state(rid) for rid in self._requests)
 
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]
@@ -344,7 +365,8 @@ class OwnScheduler(HandDriven):
         except NotPlain:  # a local it cannot compare: this request is like no other
             self.comparable = False
             where = ("not comparable", request_id)
-        return (spec.op, spec.qty, req.state.value, seen, where, self._rank(req))
+        state = "woken" if req.state is State.WAITING and self._can_move(req) else req.state.value
+        return (spec.op, spec.qty, state, seen, where, self._rank(req))
 
     def _rank(self, req: _Request) -> object:
         """Where a waiting request stands in the queue of what it waits for."""

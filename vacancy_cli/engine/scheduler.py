@@ -51,9 +51,9 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
-from sys import intern
 
 from vacancy_cli import stock as stores
+from vacancy_cli.engine.builtin_state import BuiltinState
 from vacancy_cli.model import trace
 from vacancy_cli.model.clock import VirtualClock
 from vacancy_cli.model.requests import AVAILABLE, RequestSpec
@@ -95,7 +95,7 @@ class _Request:
         return self.state in (State.NEW, State.PARKED)
 
 
-class Scheduler:
+class Scheduler(BuiltinState):
     """Runs a scenario's requests against one StockManager, step by step.
 
     It is also the manager's ``Hooks``: checkpoints and locks report to it.
@@ -197,20 +197,12 @@ class Scheduler:
             done.append(await self.advance(ready[0]))
         return done
 
-    def fingerprint(self) -> tuple[object, ...]:
-        """The state that decides every future step, with identical requests merged.
-
-        The shared store, plus each request's position and the values it has seen
-        (its step history), its place in the lock's queue, and, once finished,
-        only whether it was granted. Requests with the same op and qty are
-        interchangeable, so the per-request parts are sorted.
-        """
+    def local_states(self) -> tuple[tuple[object, ...], ...]:
         waiting = sorted(
             (r.queued_at, rid) for rid, r in self._requests.items() if r.state is State.WAITING
         )
         rank = {rid: place for place, (_, rid) in enumerate(waiting)}
-        parts = sorted(intern(repr(self.local_state(rid, rank.get(rid)))) for rid in self._requests)
-        return (tuple(m.store_state() for m in self.managers), tuple(parts))
+        return tuple(self.local_state(rid, rank.get(rid)) for rid in self._requests)
 
     @property
     def final_stock(self) -> int:

@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from vacancy_cli.engine import transitions
 from vacancy_cli.engine.runs import end_of
 from vacancy_cli.engine.stepper import Stepper, schedule
+from vacancy_cli.engine.transitions import End, Parts
 from vacancy_cli.engine.virtual_loop import bounded_steps
-from vacancy_cli.model.result import Outcome, ViolationKind
+from vacancy_cli.model.result import Outcome
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
 
@@ -38,8 +40,8 @@ class Progress(Protocol):
     def __call__(self, done: int, *, detail: str | None = None) -> None: ...
 
 
-Key = tuple[object, ...]
-End = tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]
+Group = tuple[object, ...]  # a request's local state: the group of identical requests in it
+StateKey = object  # a state's key: hashable (see Search._key)
 
 
 async def replay(
@@ -60,33 +62,63 @@ async def yield_to_loop() -> None:
     await asyncio.sleep(0)
 
 
-def groups(scheduler: Stepper) -> list[tuple[str, int, Key]]:
+def groups(scheduler: Stepper) -> list[tuple[str, int, Group]]:
     """One runnable request per group of interchangeable ones: (id, group size, group)."""
-    found: dict[Key, list[str]] = {}
+    found: dict[Group, list[str]] = {}
     for rid in scheduler.runnable():
         found.setdefault(scheduler.local_state(rid), []).append(rid)
     return [(ids[0], len(ids), group) for group, ids in found.items()]
 
 
-@dataclass
+class _Unlearnable(Exception):
+    """A state of a user's code could not be compared: learnt steps cannot be keyed."""
+
+
 class _State:
-    prefix: tuple[str, ...]  # the schedule that first reached it: replayed to expand it
-    edges: list[tuple[Key, int, Key]] = field(default_factory=list)
-    end: tuple[int, tuple[str, ...], tuple[ViolationKind, ...]] | None = (
-        None  # final, granted, kinds
-    )
-    schedules: int = 0
-    distance: int = 0
-    via: tuple[Key, Key] | None = None  # best (parent, group)
-    parts: tuple[tuple[Key, ...], Key] | None = None  # with transitions: locals, store
-    key: Key = ()  # its fingerprint, the dict's own key object (edges point at it)
+    """One state of the graph, in as few bytes as Python allows: there may be a
+    million. Slots; the path that first reached it as a link to its parent; its
+    edges as one flat list (child, group size, group, child, ...), which costs
+    half what a list of tuples does."""
+
+    __slots__ = ("parent", "rid", "edges", "end", "schedules", "distance", "via", "via_group")
+
+    def __init__(self, parent: _State | None, rid: str | None) -> None:
+        self.parent = parent  # with rid: the step that first reached it, replayed to expand it
+        self.rid = rid
+        self.edges: list[object] = []
+        self.end: End | None = None  # once finished: final, granted, kinds
+        self.schedules = 0  # once counted: the schedules that reach it
+        self.distance = 0  # and the length of the shortest,
+        self.via: _State | None = None  # whose last step is from here,
+        self.via_group: Group = ()  # by a request in this local state
+
+    def add_edge(self, child: _State, size: int, group: Group) -> None:
+        self.edges += (child, size, group)
+
+    def children(self) -> Iterator[tuple[_State, int, Group]]:
+        """Each edge: the child, how many identical requests it stands for, their
+        local state."""
+        edges = self.edges
+        for n in range(0, len(edges), 3):
+            yield edges[n], edges[n + 1], edges[n + 2]  # type: ignore[misc]
+
+    @property
+    def prefix(self) -> tuple[str, ...]:
+        """The schedule that first reached this state."""
+        ids: list[str] = []
+        state: _State | None = self
+        while state is not None and state.rid is not None:
+            ids.append(state.rid)
+            state = state.parent
+        return tuple(reversed(ids))
 
 
 @dataclass
 class _Frame:
-    key: Key
+    state: _State
     live: Stepper | None  # a replay standing at this state, if one is free
-    groups: list[tuple[str, int, Key]] | None = None  # children still to step
+    parts: Parts | None  # with transitions: the state request by request
+    groups: list[tuple[str, int, Group]] | None = None  # children still to step
 
 
 class Search:
@@ -116,13 +148,13 @@ class Search:
         self.strategy = strategy
         self.max_states = max_states
         self.on_progress = on_progress
-        self.states: dict[Key, _State] = {}
-        self.root: Key = ()
+        self.states: dict[StateKey, _State] = {}
+        self.root = _State(None, None)
         self.complete = True
         self.merged = True  # False: some state could not be compared, so none was merged
         self.driven = driven
         use = learn and transitions.applies(scenario, strategy)
-        self.transitions = transitions.Transitions(scenario) if use else None
+        self.transitions = transitions.Transitions(scenario, strategy) if use else None
 
     async def replay(self, prefix: tuple[str, ...]) -> Stepper:
         return await replay(self.scenario, self.strategy, prefix, self.driven)
@@ -134,48 +166,68 @@ class Search:
         coroutine would pass every step's wake-up through each level.
         """
         with bounded_steps():  # a user's code: the step alarm's handler, once for the walk
-            await self._walk()
+            try:
+                await self._walk()
+            except _Unlearnable:  # a user's value that cannot be compared: no arithmetic
+                self.transitions = None
+                self.states.clear()
+                self.root = _State(None, None)
+                self.complete = True
+                await self._walk()
 
     async def _walk(self) -> None:
         live = await self.replay(())
-        self.root = live.fingerprint()
-        self.states[self.root] = self._state((), live)
-        self.states[self.root].key = self.root
-        stack = [_Frame(self.root, live)]
+        parts = self._parts(live)
+        if self.transitions is not None and parts is None:
+            live.close()
+            raise _Unlearnable
+        self.states[self._key(live, parts)] = self.root
+        stack = [_Frame(self.root, live, parts)]
+        learning = self.transitions
         ticks = 0
         while stack:
             ticks += 1
             if not ticks & 255:
                 await yield_to_loop()
             frame = stack[-1]
-            state = self.states[frame.key]
+            state = frame.state
             if frame.groups is None:
-                if self._finished(frame, state):
-                    state.end = self._end(frame, state)
+                if self._finished(frame):
+                    state.end = await self._end(frame)
                     stack.pop()
                     continue
-                frame.groups = self._groups(frame, state)
+                frame.groups = self._groups(frame)
+                frame.groups.reverse()  # popped from the end: scenario order
             if not frame.groups:
                 if frame.live is not None:
                     frame.live.close()
                 stack.pop()
                 continue
-            rid, size, group = frame.groups.pop(0)
-            known = self._known_step(state, rid, group)
+            rid, size, group = frame.groups.pop()
+            known = None
+            if learning is not None and frame.parts is not None:
+                known = learning.step(frame.parts, rid)
+            scheduler: Stepper | None = None
+            key: StateKey
+            child_parts: Parts | None
             if known is not None:  # learnt already: the child without a replay
-                child, scheduler = known, None
+                key, child_parts = known
             else:
                 scheduler = frame.live or await self.replay(state.prefix)
                 frame.live = None  # a replay serves one child; later children replay again
                 await scheduler.advance(rid)
-                child = scheduler.fingerprint()
+                child_parts = self._parts(scheduler)
+                if learning is not None and child_parts is None:
+                    scheduler.close()
+                    raise _Unlearnable
+                key = self._key(scheduler, child_parts)
                 self.merged = self.merged and scheduler.comparable
-                self._learn(state, rid, scheduler)
-            seen = self.states.get(child)
+                if learning is not None and frame.parts is not None and scheduler.learnable:
+                    assert child_parts is not None
+                    learning.learn(frame.parts, rid, child_parts)
+            seen = self.states.get(key)
             if seen is not None:
-                child = seen.key  # the stored key, not an equal copy: one object per state
-            state.edges.append((child, size, group))
-            if seen is not None:
+                state.add_edge(seen, size, group)
                 if scheduler is not None:
                     scheduler.close()
                 continue
@@ -184,94 +236,73 @@ class Search:
                 if scheduler is not None:
                     scheduler.close()
                 continue
-            self.states[child] = self._state(state.prefix + (rid,), scheduler, state, rid)
-            self.states[child].key = child
+            child = self.states[key] = _State(state, rid)
+            state.add_edge(child, size, group)
             if self.on_progress is not None and len(self.states) % 256 == 0:
                 self.on_progress(len(self.states), detail=f"frontier {len(stack):,}")
-            stack.append(_Frame(child, scheduler))
+            stack.append(_Frame(child, scheduler, child_parts))
 
     # -- transitions (transitions.py): steps learnt, used instead of replays ----------
 
-    def _state(
-        self,
-        prefix: tuple[str, ...],
-        scheduler: Stepper | None,
-        parent: _State | None = None,
-        rid: str | None = None,
-    ) -> _State:
-        """A new state; with transitions, its local states and store kept for arithmetic."""
-        if self.transitions is None:
-            return _State(prefix)
-        if scheduler is not None:
-            parts = (self.transitions.locals_of(scheduler), self.transitions.store_of(scheduler))
-        else:  # reached by a known step: the parent's parts, advanced
-            assert parent is not None and parent.parts is not None and rid is not None
-            group = parent.parts[0][self.scenario.request_ids.index(rid)]
-            known = self.transitions.step(*parent.parts, rid, group)
-            assert known is not None
-            parts = (known[1], known[2])
-        return _State(prefix, parts=parts)
+    def _parts(self, scheduler: Stepper) -> Parts | None:
+        return None if self.transitions is None else self.transitions.parts_of(scheduler)
 
-    def _known_step(self, state: _State, rid: str, group: Key) -> Key | None:
-        if self.transitions is None or state.parts is None:
-            return None
-        known = self.transitions.step(*state.parts, rid, group)
-        return None if known is None else known[0]
+    @staticmethod
+    def _key(scheduler: Stepper, parts: Parts | None) -> StateKey:
+        """The fingerprint: from the parts when there are any (the same value, and
+        the local states are not drawn twice)."""
+        return scheduler.fingerprint() if parts is None else transitions.Transitions.key(parts)
 
-    def _learn(self, state: _State, rid: str, scheduler: Stepper) -> None:
-        if self.transitions is not None and state.parts is not None:
-            after = self.transitions.locals_of(scheduler)
-            self.transitions.learn(*state.parts, rid, after, self.transitions.store_of(scheduler))
-
-    def _finished(self, frame: _Frame, state: _State) -> bool:
+    def _finished(self, frame: _Frame) -> bool:
         if frame.live is not None:
-            return frame.live.finished
-        assert self.transitions is not None and state.parts is not None
-        return self.transitions.finished(state.parts[0])
+            return frame.live.finished  # a frozen loop, too
+        assert self.transitions is not None and frame.parts is not None
+        return self.transitions.finished(frame.parts)
 
-    def _end(self, frame: _Frame, state: _State) -> End:
-        if frame.live is not None:
-            end = end_of(frame.live)
-            frame.live.close()
-            return end
-        assert self.transitions is not None and state.parts is not None
-        return self.transitions.end(*state.parts)
+    async def _end(self, frame: _Frame) -> End:
+        learnt = self.transitions
+        if frame.live is None and learnt is not None and not learnt.own:
+            assert frame.parts is not None
+            return learnt.end(frame.parts)
+        # a user's own code ends with available() or its attribute, and any fault: run it
+        live = frame.live or await self.replay(frame.state.prefix)
+        frame.live = None
+        end = end_of(live)
+        live.close()
+        return end
 
-    def _groups(self, frame: _Frame, state: _State) -> list[tuple[str, int, Key]]:
-        if frame.live is not None:
-            return groups(frame.live)
-        assert self.transitions is not None and state.parts is not None
-        return self.transitions.groups(state.parts[0])
+    def _groups(self, frame: _Frame) -> list[tuple[str, int, Group]]:
+        if frame.parts is not None:
+            assert self.transitions is not None
+            return self.transitions.groups(frame.parts)
+        assert frame.live is not None
+        return groups(frame.live)
 
     def count(self) -> None:
         """Schedules to each state and its shortest path, in topological order."""
-        indegree = dict.fromkeys(self.states, 0)
+        indegree = dict.fromkeys(self.states.values(), 0)
         for state in self.states.values():
-            for child, _, _ in state.edges:
-                if child in indegree:
-                    indegree[child] += 1
-        self.states[self.root].schedules = 1
+            for child, _, _ in state.children():
+                indegree[child] += 1
+        self.root.schedules = 1
         ready = deque([self.root])
         while ready:
-            key = ready.popleft()
-            state = self.states[key]
-            for child, size, group in state.edges:
-                if child not in self.states:
-                    continue
-                target = self.states[child]
-                target.schedules += state.schedules * size
-                if target.via is None or state.distance + 1 < target.distance:
-                    target.distance, target.via = state.distance + 1, (key, group)
+            state = ready.popleft()
+            for child, size, group in state.children():
+                child.schedules += state.schedules * size
+                if child.via is None or state.distance + 1 < child.distance:
+                    child.distance, child.via, child.via_group = state.distance + 1, state, group
                 indegree[child] -= 1
                 if indegree[child] == 0:
+                    del indegree[child]
                     ready.append(child)
 
-    async def witness(self, key: Key) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The shortest path to ``key``, replayed with concrete request ids."""
-        path: list[Key] = []
-        while (via := self.states[key].via) is not None:
-            key, group = via
-            path.append(group)
+    async def witness(self, state: _State) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The shortest path to ``state``, replayed with concrete request ids."""
+        path: list[Group] = []
+        while state.via is not None:
+            path.append(state.via_group)
+            state = state.via
         scheduler = await self.replay(())
         ids: list[str] = []
         actions: list[str] = []
@@ -289,9 +320,9 @@ class Search:
         """One outcome per finished state, with its schedule count and shortest witness."""
         self.count()
         found: list[Outcome] = []
-        for key, state in self.states.items():
+        for state in self.states.values():
             if state.end is not None:
-                ids, actions = await self.witness(key)
+                ids, actions = await self.witness(state)
                 final, granted, kinds = state.end
                 found.append(Outcome(final, granted, state.schedules, kinds, ids, actions))
         return found

@@ -45,6 +45,25 @@ class Stepper(Protocol):
     def faults(self) -> tuple[Violation, ...]: ...
     def fingerprint(self) -> tuple[object, ...]: ...
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]: ...
+    def local_states(self) -> tuple[tuple[object, ...], ...]:
+        """Each request's local state in scenario order, a waiter's with its place in
+        its queue: what ``fingerprint`` sorts, and the explorer's arithmetic reads."""
+
+    def shared_state(self) -> tuple[object, ...]:
+        """The rest of the fingerprint: what any request can observe besides its own
+        local state (each store; a user's attributes and pending timers)."""
+
+    @property
+    def moment(self) -> tuple[int, float] | None:
+        """Steps taken and virtual time, where the next step depends on them (a
+        user's timers, which the next step's clock fires); else None (a built-in's
+        cache keeps its age in its store)."""
+
+    @property
+    def learnable(self) -> bool:
+        """The last step is a function of the state it left: it did not freeze the
+        loop, deadlock, or read the clock (``VirtualLoop.time``)."""
+
     def coroutine(self, request_id: str) -> object: ...
     def close(self) -> None: ...
     def __enter__(self) -> Stepper: ...
