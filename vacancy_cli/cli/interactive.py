@@ -1,4 +1,5 @@
-"""The loops that talk with the room: play's turns, predictions, presenter mode.
+"""The loop that talks with the room in ``play``: its turns (``presenter.py`` has
+the predictions and presenter mode).
 
 They are the only code that reads the keyboard (``ask``); they draw through
 ``render``, and the game itself (``app.play.Game``) never prints.
@@ -7,15 +8,12 @@ They are the only code that reads the keyboard (``ask``); they draw through
 from __future__ import annotations
 
 from vacancy_cli.app.play import Game, IllegalMove, PlayView
-from vacancy_cli.model.result import Simulation
-from vacancy_cli.render.console import Console
+from vacancy_cli.render.console import Console, clear
 from vacancy_cli.render.play import (
-    clear,
     hint,
     prompt,
     show_end,
     show_help,
-    show_step_frame,
     show_turn,
 )
 
@@ -78,34 +76,3 @@ def _match(answer: str, view: PlayView) -> str:
         return answer
     folded = [rid for rid in ids if rid.lower() == answer.lower()]
     return folded[0] if len(folded) == 1 else answer
-
-
-def ask_final_stock(console: Console, strategy: str) -> int | None:
-    """Predict, then reveal: the room's guess for the final stock."""
-    while True:
-        answer = ask(console, f"Predict the final stock under {strategy}: ")
-        if answer is None:
-            return None
-        if answer.isdigit():
-            return int(answer)
-        hint(console, "a whole number, such as 98")
-
-
-def predictions(sim: Simulation, console: Console) -> dict[str, int]:
-    """The room's guess for each strategy's final stock, before the reveal."""
-    guesses = {run.strategy: ask_final_stock(console, run.strategy) for run in sim.runs}
-    return {strategy: guess for strategy, guess in guesses.items() if guess is not None}
-
-
-def step_through(sim: Simulation, console: Console) -> None:
-    """Presenter mode: each key press reveals one more row of each timeline."""
-    for run in sim.runs:
-        for shown in range(1, len(run.steps) + 1):
-            show_step_frame(sim, run, shown, console)
-            left = len(run.steps) - shown
-            if left and ask(console, f"Enter: next step ({left} more), q: show all ") in (
-                None,
-                "q",
-            ):
-                break
-    clear(console)

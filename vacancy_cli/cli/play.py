@@ -66,9 +66,11 @@ def play(
     from vacancy_cli.app.choose import replay_option, strategy_for
     from vacancy_cli.app.play import Game
     from vacancy_cli.app.solve import solve
-    from vacancy_cli.cli.interactive import ask_final_stock, play_loop
+    from vacancy_cli.cli.interactive import play_loop
+    from vacancy_cli.cli.presenter import ask_final_stock
     from vacancy_cli.model.scenario import load_scenario
     from vacancy_cli.render import play as render_play
+    from vacancy_cli.render.presenter import show_prediction
 
     path = export_path(export)
     loaded = call(lambda: load_scenario(scenario))
@@ -88,7 +90,7 @@ def play(
         guess = ask_final_stock(view, game.strategy.name) if predict else None
         last = play_loop(game, view)
         if last.run is not None:
-            render_play.show_prediction(view, guess, last.run.final_stock)
+            show_prediction(view, guess, last.run.final_stock)
     finally:
         game.close()
     save(view, path, f"{loaded.title}: played")

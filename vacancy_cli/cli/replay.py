@@ -93,7 +93,7 @@ def simulate(
         print_json(documents.simulation(result))
     view = console(path, quiet=json_out)
     if not json_out:
-        from vacancy_cli.cli.interactive import predictions, step_through
+        from vacancy_cli.cli.presenter import predictions, step_through
 
         guesses = predictions(result, view) if predict else None
         if step:

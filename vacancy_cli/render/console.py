@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-__all__ = ["Console", "command", "for_command", "save"]
+__all__ = ["Console", "clear", "command", "for_command", "save"]
 
 
 def for_command(export: Path | None, quiet: bool = False) -> Console:
@@ -45,3 +45,9 @@ def command(console: Console, line: str) -> None:
     command when pasted. The terminal folds it visually instead.
     """
     console.print(Text(line, style="dim"), soft_wrap=True)
+
+
+def clear(console: Console) -> None:
+    """A fresh screen on a terminal; nothing in a pipe or a recording."""
+    if console.is_terminal:
+        console.clear()

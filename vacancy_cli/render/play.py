@@ -12,9 +12,9 @@ from vacancy_cli.app.explain import explain
 from vacancy_cli.app.play import PlayView, SourceBlock
 from vacancy_cli.model import trace
 from vacancy_cli.model.goal import Goal
-from vacancy_cli.model.result import Run, Simulation, ViolationKind
+from vacancy_cli.model.result import Run, ViolationKind
 from vacancy_cli.render.console import command
-from vacancy_cli.render.simulation import header, timeline
+from vacancy_cli.render.simulation import timeline
 
 HELP = (
     "Type a request's id to give it one step: it runs to its next await, to its end, "
@@ -144,31 +144,6 @@ def hint(console: Console, message: str) -> None:
 
 def show_help(console: Console) -> None:
     console.print(Text(HELP))
-
-
-def clear(console: Console) -> None:
-    """A fresh screen on a terminal; nothing in a pipe or a recording."""
-    if console.is_terminal:
-        console.clear()
-
-
-def show_prediction(console: Console, guess: int | None, final: int) -> None:
-    if guess is None:
-        return
-    right = guess == final
-    console.print(
-        Text(
-            f"You predicted {guess}; the stock ended at {final}: {'right' if right else 'wrong'}.",
-            style="bold green" if right else "bold red",
-        )
-    )
-
-
-def show_step_frame(sim: Simulation, run: Run, shown: int, console: Console) -> None:
-    """Presenter mode's screen: the header and the first ``shown`` rows of ``run``."""
-    clear(console)
-    console.print(header(sim))
-    console.print(timeline(run, upto=shown))
 
 
 def show_solution(
