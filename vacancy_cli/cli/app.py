@@ -1,6 +1,6 @@
 """The ``vacancy`` command: the Typer app, with each command registered from its module.
 
-Commands live in ``replay`` (simulate, scenarios, explore), ``play`` and
+Commands live in ``replay`` (simulate, explore), ``catalog`` (scenarios), ``play`` and
 ``reserve``; what they share (options, errors to exit statuses, output) in
 ``common``; the loops that talk with the room in ``interactive``. No command
 computes anything itself.
@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from vacancy_cli import __version__
-from vacancy_cli.cli import fix, play, replay, reserve
+from vacancy_cli.cli import catalog, fix, play, replay, reserve
 
 app = typer.Typer(
     name="vacancy",
@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 for command in (
     replay.simulate,
-    replay.scenarios,
+    catalog.scenarios,
     replay.explore,
     play.play,
     reserve.reserve,

@@ -104,29 +104,6 @@ def simulate(
     save(view, path, result.title)
 
 
-def scenarios(
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")
-    ] = False,
-) -> None:
-    """List the bundled scenarios, in course order, with their titles.
-
-    Example:
-
-      vacancy scenarios
-    """
-    from vacancy_cli.model.scenario import bundled_names, load_scenario
-    from vacancy_cli.report import documents
-
-    catalogue = call(lambda: [load_scenario(name) for name in bundled_names()])
-    if json_out:
-        print_json(documents.catalogue(catalogue))
-    else:
-        from vacancy_cli.render.simulation import show_catalogue
-
-        show_catalogue(catalogue, console(None))
-
-
 def explore(
     scenario: ScenarioArg,
     strategy: StrategiesOpt = None,

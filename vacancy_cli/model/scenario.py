@@ -34,6 +34,8 @@ TOP_KEYS = (
     "goal",
     "pods",
     "manager",
+    "hints",
+    "notes",
 )
 GOAL_KEYS = ("strategy", "final_stock", "violation", "granted", "stale_reads")
 REQUEST_KEYS = ("id", "op", "qty", "pod")
@@ -56,6 +58,8 @@ class Scenario:
     goal: Goal | None = None
     pods: int = 1  # copies of the service; requests go round robin unless they name one
     manager: str | None = None  # a user's own manager, "path/file.py[:Name]", run beside them
+    hints: tuple[str, ...] = ()  # graded hints for the challenge, first to last (play's hint)
+    notes: tuple[str, ...] = ()  # the facilitator's discussion questions, never shown in play
 
     def with_pods(self, pods: int) -> Scenario:
         """The same scenario served by ``pods`` pods (``--pods``)."""
@@ -170,6 +174,8 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
         expect=_expect(data, where),
         step_ms=where.whole(data, "step_ms", minimum=0, default=100),
         source=source,
+        hints=where.texts(data, "hints"),
+        notes=where.texts(data, "notes"),
     )
 
 
@@ -271,6 +277,13 @@ class _Where:
         if not isinstance(value, str):
             raise self.fail(key, "a string", value)
         return value
+
+    def texts(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
+        """A list of non-empty strings (hints, notes); empty when the key is absent."""
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(key, "a list of non-empty strings", value)
+        return tuple(value)
 
 
 def _requests(data: dict[str, Any], where: _Where) -> tuple[RequestSpec, ...]:

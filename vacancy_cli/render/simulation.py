@@ -17,7 +17,6 @@ from rich.text import Text
 from vacancy_cli.app.explain import explain
 from vacancy_cli.model import trace
 from vacancy_cli.model.result import Run, Simulation
-from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import parse_strategy
 
 VERDICT_STYLE = {"correct": "green"}
@@ -199,15 +198,3 @@ def _check(wanted: int | None, got: int) -> Text:
         return Text("-")
     ok = wanted == got
     return Text(f"{wanted} {'✓' if ok else '✗'}", style="green" if ok else "bold red")
-
-
-def show_catalogue(scenarios: list[Scenario], console: Console) -> None:
-    table = Table(title="Bundled scenarios", title_justify="left", title_style="bold")
-    table.add_column("#", justify="right", style="dim")
-    table.add_column("Name", style="cyan")
-    table.add_column("Title")
-    table.add_column("Strategies")
-    for number, scenario in enumerate(scenarios, start=1):
-        table.add_row(str(number), scenario.name, scenario.title, ", ".join(scenario.strategies))
-    console.print(table)
-    console.print(Text("Run one: vacancy simulate NAME", style="dim"))
