@@ -39,9 +39,21 @@ def test_oversell_in_words() -> None:
 
 
 def test_stale_cache_read_in_words() -> None:
-    sentences = explain(run_of("stale-cache", "none"))
+    run = run_of("stale-cache", "none")
+    sentences = explain(run)
+    assert run.verdict == "stale read"
     assert sentences[0].startswith("R2 was told 10 from the cache at t5, but the stock was 9")
     assert "after that write had already cleared the cache" in sentences[0]
+    assert sentences[0].endswith("a page showed a stock that was no longer true.")
+
+
+def test_a_stale_read_is_explained_once_per_violation_and_never_under_the_lock() -> None:
+    none = run_of("cache-expiry", "none")
+    stale = [v.steps[-1] for v in none.violations if v.kind == "stale_read"]
+    told = [s for s in explain(none) if "from the cache at" in s]
+    assert stale == list(none.stale_reads) and len(told) == len(stale) == 1
+    assert told[0].startswith(f"R2 was told 10 from the cache at t{stale[0]}")
+    assert not any("from the cache at" in s for s in explain(run_of("stale-cache", "asyncio-lock")))
 
 
 def test_waiting_for_the_lock_in_words() -> None:

@@ -6,27 +6,35 @@ import json
 from collections import Counter
 
 import pytest
+from typer.testing import CliRunner
 
-from vacancy_cli.app.explore import explore_scenario
+from vacancy_cli.app.explore import explore_scenario, merge
 from vacancy_cli.app.simulate import replay, run_scenario
+from vacancy_cli.cli.app import app
 from vacancy_cli.engine.scheduler import Scheduler
 from vacancy_cli.model.requests import RequestSpec
+from vacancy_cli.model.result import Outcome, ViolationKind
 from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
 from vacancy_cli.model.strategies import parse_strategy
+from vacancy_cli.model.trace import stale_read
 from vacancy_cli.report.documents import exploration_report
 
 from reference_model import Model
 
 STRATEGIES = ["none", "asyncio-lock", "semaphore:1", "semaphore:2"]
+STALE = ViolationKind.STALE_READ
 PERMITS = {"none": None, "asyncio-lock": 1, "semaphore:1": 1, "semaphore:2": 2}
 
-Outcomes = Counter[tuple[int, tuple[str, ...]]]
+Outcomes = Counter[tuple[int, tuple[str, ...], bool]]  # final stock, granted, a stale read
 
 
 def explored(scenario: Scenario, strategy: str) -> Outcomes:
     exploration = explore_scenario(scenario, [strategy]).explorations[0]
     assert exploration.complete
-    return Counter({(o.final_stock, o.granted): o.schedules for o in exploration.outcomes})
+    found: Outcomes = Counter()
+    for o in exploration.outcomes:
+        found[(o.final_stock, o.granted, "stale_read" in o.violations)] += o.schedules
+    return found
 
 
 def brute_force(scenario: Scenario, strategy: str) -> Outcomes:
@@ -42,7 +50,8 @@ def brute_force(scenario: Scenario, strategy: str) -> Outcomes:
                 scheduler.step(rid)
             if scheduler.finished:
                 granted = tuple(r.id for r in scheduler.results() if r.granted)
-                found[(scheduler.final_stock, granted)] += 1
+                stale = any(stale_read(step) for step in scheduler.steps)
+                found[(scheduler.final_stock, granted, stale)] += 1
                 return
             ready = scheduler.runnable()
         for rid in ready:
@@ -63,7 +72,7 @@ def model_brute_force(scenario: Scenario, strategy: str) -> Outcomes:
             model.step(rid)
         ready = [r.id for r in model.runnable()]
         if not ready:
-            found[(model.stock, tuple(r.id for r in model.reqs if r.granted))] += 1
+            found[(model.stock, tuple(r.id for r in model.reqs if r.granted), False)] += 1
         for rid in ready:
             walk(prefix + [rid])
 
@@ -196,3 +205,41 @@ def test_with_two_pods_the_per_pod_lock_can_oversell_and_the_database_cannot() -
     assert all(o.violations == ("oversell",) for o in memory.outcomes)  # every schedule
     assert locked.violating and locked.violating_schedules < locked.schedules
     assert conditional.violating == () and conditional.complete
+
+
+def _vacancy(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "80", "LINES": "40"})
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_explore_stale_cache_witnesses_a_stale_read_that_simulate_replays() -> None:
+    """The issue's check: the cache lesson has an outcome map, and its witness is a
+    schedule ``vacancy simulate --schedule`` replays to the same stale read."""
+    doc = json.loads(_vacancy("explore", "stale-cache", "-s", "none", "--json"))
+    outcomes = doc["explorations"][0]["outcomes"]
+    stale = [o for o in outcomes if "stale_read" in o["violations"]]
+    assert stale and all(o["verdict"] == "stale read" for o in stale)
+    assert any(not o["violations"] for o in outcomes)  # the same stock, reached cleanly too
+    witness = stale[0]["witness"]
+    replayed = json.loads(
+        _vacancy("simulate", "stale-cache", "-s", "none", "--schedule", witness, "--json")
+    )
+    run = replayed["runs"][0]
+    assert [v["kind"] for v in run["violations"]] == ["stale_read"]
+    assert run["stale_reads"] == [run["violations"][0]["steps"][-1]]
+    assert run["verdict"] == "stale read"
+    screen = _vacancy("explore", "stale-cache", "-s", "none")
+    assert "interleavings serve a stale read from the cache" in screen
+    assert f'--schedule "{witness}"' in screen
+
+
+def test_merge_keeps_ends_that_differ_only_in_a_stale_read_apart() -> None:
+    clean = Outcome(9, ("A",), 3, (), ("A", "A"), ("read", "write"))
+    stale = Outcome(9, ("A",), 1, (STALE,), ("R", "A", "A"), ("read", "read", "write"))
+    again = Outcome(9, ("A",), 2, (), ("R", "A", "A"), ("read", "read", "write"))
+    merged = merge([clean, stale, again])
+    assert [(o.violations, o.schedules, o.bare) for o in merged] == [
+        (("stale_read",), 1, "R A A"),
+        ((), 5, "A A"),
+    ]

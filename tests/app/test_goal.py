@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from vacancy_cli.app.simulate import run_scenario
-from vacancy_cli.app.solve import solve
+from vacancy_cli.app.solve import impossible, solve
 from vacancy_cli.model.errors import ScenarioError
 from vacancy_cli.model.scenario import bundled_names, load_scenario
 
@@ -17,15 +18,61 @@ from helpers import LOST_UPDATE, TEST_SERVERS, missing_servers
 Write = Callable[..., Path]
 
 
-def test_every_bundled_scenario_has_a_challenge_with_a_solution() -> None:
+# Challenges whose answer is "you cannot": no schedule meets them, and play says so.
+IMPOSSIBLE = {"lock-wait"}
+
+
+def test_every_bundled_challenge_is_solved_or_proved_impossible() -> None:
     for name in bundled_names():
         scenario = load_scenario(name)
         assert scenario.goal is not None, name
         if missing_servers([scenario.goal.strategy]):
             continue  # checked where the servers run (tests/test_servers.py says why not)
         run = solve(scenario, scenario.goal, TEST_SERVERS)
-        assert run is not None, name
-        assert scenario.goal.met_by(run), name
+        proved = impossible(scenario, scenario.goal, TEST_SERVERS)
+        assert proved == (name in IMPOSSIBLE), name
+        if proved:
+            assert run is None, name
+        else:
+            assert run is not None and scenario.goal.met_by(run), name
+
+
+def test_every_bundled_challenge_has_two_or_three_graded_hints() -> None:
+    for name in bundled_names():
+        hints = load_scenario(name).hints
+        assert 2 <= len(hints) <= 3, name
+        assert len(set(hints)) == len(hints), name
+
+
+def test_lock_waits_challenge_asks_for_what_the_lock_forbids() -> None:
+    """ "Can you end anywhere but 7?" under the lock: only a lost update could."""
+    scenario = load_scenario("lock-wait")
+    goal = scenario.goal
+    assert goal is not None and goal.strategy == "asyncio-lock"
+    assert "anywhere but 7" in goal.text
+    for schedule in ("A B C A B C", "A A B B C C", "C B A C B A"):
+        run = run_scenario(scenario, ["asyncio-lock"], schedule=schedule).runs[0]
+        assert run.final_stock == 7 and not goal.met_by(run)
+    unlocked = run_scenario(scenario, ["none"], schedule="A B A B C C").runs[0]
+    assert unlocked.final_stock != 7 and replace(goal, strategy="none").met_by(unlocked)
+
+
+def test_fairness_words_match_its_solution() -> None:
+    """The solution starts A last, so the words must not call A the first to start."""
+    scenario = load_scenario("fairness")
+    assert scenario.goal is not None
+    assert "first" not in scenario.goal.text
+    run = solve(scenario, scenario.goal)
+    assert run is not None and run.steps[-1].request == "A"
+
+
+def test_impossible_is_proved_only_by_a_complete_exploration() -> None:
+    scenario = load_scenario("lock-wait")
+    assert scenario.goal is not None
+    assert impossible(scenario, scenario.goal)
+    assert not impossible(scenario, scenario.goal, max_states=2)  # cut short: no proof
+    possible = load_scenario("lost-update")
+    assert possible.goal is not None and not impossible(possible, possible.goal)
 
 
 def test_a_goal_is_met_only_by_runs_that_satisfy_every_condition() -> None:

@@ -153,10 +153,72 @@ def test_play_export_writes_the_session(tmp_path: Path) -> None:
 
 def test_every_line_of_a_turn_fits_80_columns() -> None:
     _, out, _ = play("stale-cache", keys="R1\nA\nA\nR1\nR2\nq\n")
-    # A captured prompt runs into the next line (the typed newline is not echoed).
-    prompt = "(u undo, r restart, h help, q quit): "
-    lines = [part for line in out.splitlines() for part in line.split(prompt)]
-    assert max(len(line) for line in lines) <= 80
+    assert "Move which request? [R1/A/R2]: R1\n" in out  # the answer follows its prompt
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_an_impossible_challenge_is_known_at_the_start_and_never_met() -> None:
+    game = Game(load_scenario("lock-wait"))
+    try:
+        assert not game.view().goal_possible
+        for rid in "AABBCC":
+            game.move(rid)
+        view = game.view()
+        assert view.finished and view.run is not None and view.run.final_stock == 7
+        assert not view.goal_met and game.met_with is None
+    finally:
+        game.close()
+
+
+def test_a_challenge_for_another_strategy_is_named_not_played() -> None:
+    game = Game(load_scenario("lost-update"), "asyncio-lock")
+    try:
+        view = game.view()
+        assert view.goal is None and view.other_goal is not None
+        assert view.other_goal.strategy == "none"
+        assert game.hints == () and game.next_hint() is None  # the hints are the challenge's
+    finally:
+        game.close()
+
+
+def test_hints_come_one_at_a_time_then_run_out() -> None:
+    scenario = load_scenario("lost-update")
+    game = Game(scenario)
+    try:
+        given = [game.next_hint() for _ in range(len(scenario.hints) + 1)]
+        assert given == [(n, h) for n, h in enumerate(scenario.hints, 1)] + [None]
+        assert game.hints_used == len(scenario.hints)
+    finally:
+        game.close()
+
+
+def test_the_record_keeps_every_action_and_the_first_schedule_that_met_the_goal() -> None:
+    game = Game(load_scenario("lost-update"))
+    try:
+        game.next_hint()
+        for rid in "ABAB":
+            game.move(rid)
+        game.undo()
+        game.restart()
+        game.move("A")
+        record = game.record()
+        kinds = [(a.kind, a.request) for a in record.actions]
+        assert kinds == [
+            ("hint", None),
+            ("move", "A"),
+            ("move", "B"),
+            ("move", "A"),
+            ("move", "B"),
+            ("undo", "B"),
+            ("restart", None),
+            ("move", "A"),
+        ]
+        assert record.met_with == ("A", "B", "A", "B")  # undone since, but it was met
+        assert record.view.stock == 100 and not record.view.finished
+        assert record.hints_used == 1
+        assert record.hints_available == len(load_scenario("lost-update").hints)
+    finally:
+        game.close()
 
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

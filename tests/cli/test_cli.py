@@ -125,6 +125,9 @@ BAD_INPUT = [
     (["simulate", "lost-update", "--strategy", "semaphore:0"], "permit count"),
     (["simulate", "lost-update", "--schedule", "A B C"], "step 3 names unknown request 'C'"),
     (["simulate", "missing/file.toml"], "no such file"),
+    # Where one strategy runs, `all` is refused as such, with the choices that are not all.
+    (["play", "lost-update", "-s", "all"], "strategy 'all' is not allowed here"),
+    (["play", "lost-update", "-s", "mutex"], "unknown strategy 'mutex'"),
 ]
 
 
@@ -276,3 +279,17 @@ def test_explore_is_bounded_by_default_and_says_what_to_try(
 def test_random_runs_are_bounded_like_reserves_requests() -> None:
     code, _, err = invoke("explore", "three-way", "--random", "2000000")
     assert code == 2 and "--random 2,000,000: at most 1,000,000" in err
+
+
+def test_all_is_refused_where_one_strategy_runs_with_the_choices_that_are_allowed() -> None:
+    code, _, err = invoke("play", "lost-update", "-s", "all")
+    assert code == 2
+    allowed = err.split("exactly one:", 1)[1]
+    assert "asyncio-lock" in allowed and "semaphore:N" in allowed and "sqlite-naive" in allowed
+    assert "all" not in allowed.replace("redis", "").split()  # no contradiction
+    assert ", all" not in allowed
+
+
+def test_an_unknown_strategy_where_all_is_allowed_lists_all_too() -> None:
+    code, _, err = invoke("simulate", "lost-update", "-s", "mutex")
+    assert code == 2 and ", all;" in err

@@ -260,3 +260,15 @@ def test_no_progress_bar_with_json_even_on_a_terminal() -> None:
     code, out, err = reserve_on_a_terminal(*LONG_RUN, "--json")
     assert code == 0 and json.loads(out)["granted"] == 800
     assert err == ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--kill-pod-after", "300ms"), ("--kill-pod-after", "300ms", "-s", "sqlite-naive")],
+)
+def test_kill_pod_after_without_pods_says_it_needs_pods(args: tuple[str, ...]) -> None:
+    code, out, err = invoke(*args)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "--kill-pod-after needs --pods N" in err
+    assert "sqlite-naive, sqlite-locked, sqlite-conditional" in err
+    assert "--pods with --strategy" not in err  # not the complaint about --pods it had

@@ -131,7 +131,10 @@ def test_sigkill_mid_run_loses_no_committed_reservation() -> None:
         (["--pods", "0", "-s", "sqlite-naive"], "--pods 0: expected a whole number >= 1"),
         (["--pods", "2", "-s", "sqlite-naive", "--requests", "1"], "fewer requests"),
         (["--pods", "2", "-s", "sqlite-naive", "--sweep", "1,2"], "cannot go with --sweep"),
-        (["--pods", "2", "-s", "sqlite-naive", "--kill-pod-after", "soon"], "--latency 'soon'"),
+        (
+            ["--pods", "2", "-s", "sqlite-naive", "--kill-pod-after", "soon"],
+            "--kill-pod-after 'soon'",
+        ),
         (["--pods", "2", "-s", "sqlite-naive", "--reads", "0.5"], "reservations only"),
     ],
 )

@@ -33,6 +33,7 @@ def test_kinds_are_the_strings_the_json_and_scenario_files_use() -> None:
         "event_loop_blocked",
         "deadlock",
         "exception",
+        "stale_read",
     ]
     assert ViolationKind("oversell") is OVERSELL
 

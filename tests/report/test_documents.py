@@ -156,6 +156,11 @@ def test_the_enums_name_what_the_code_names() -> None:
     simulate = schema("simulate")["$defs"]
     assert simulate["action"]["enum"] == list(trace.ACTIONS)
     assert simulate["violation_kind"]["enum"] == [str(kind) for kind in ViolationKind]
+    assert schema("explore")["$defs"]["violation_kind"] == simulate["violation_kind"]
+    words = [kind.word for kind in ViolationKind]
+    for name in ("simulate", "explore"):
+        verdict = Draft202012Validator(schema(name)["$defs"]["verdict"])
+        assert verdict.is_valid(", ".join(words)) and verdict.is_valid("stale read"), name
     assert set(simulate["strategy"]["anyOf"][0]["enum"]) == set(STRATEGIES)
     assert schema("explore")["$defs"]["exploration"]["properties"]["mode"]["enum"] == [
         "exhaustive",
@@ -205,6 +210,7 @@ def test_simulate_json_of_every_bundled_scenario_follows_its_schema(name: str) -
 EXPLORED = [
     ("lost-update",),
     ("oversell",),
+    ("stale-cache",),
     ("three-way", "-s", "none", "-s", "asyncio-lock"),
 ]
 MODES = {
@@ -221,6 +227,17 @@ def test_explore_json_follows_its_schema(args: tuple[str, ...], mode: str) -> No
     assert doc["kind"] == "explore" and doc["scenario"] == args[0]
     assert {e["mode"] for e in doc["explorations"]} == {mode}
     assert all(e["outcomes"] for e in doc["explorations"])
+
+
+def test_stale_reads_are_violations_in_both_documents() -> None:
+    simulate = run_json("simulate", "stale-cache", "-s", "none")["runs"][0]
+    assert simulate["verdict"] == "stale read"
+    assert [(v["kind"], v["steps"]) for v in simulate["violations"]] == [("stale_read", [4, 5])]
+    assert simulate["stale_reads"] == [5]
+    explore = run_json("explore", "stale-cache", "-s", "none")["explorations"][0]
+    kinds = [o["violations"] for o in explore["outcomes"]]
+    assert kinds == [["stale_read"], []]  # the same stock and grants, with and without
+    assert explore["violating_schedules"] == explore["outcomes"][0]["schedules"] > 0
 
 
 def test_scenarios_json_follows_its_schema_and_lists_the_catalogue() -> None:

@@ -10,6 +10,7 @@ import pytest
 from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.app.simulate import run_scenario
 from vacancy_cli.model.clock import VirtualClock
+from vacancy_cli.model.result import ViolationKind
 from vacancy_cli.model.scenario import bundled_names, load_scenario
 from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.stock.event_sourced import EventSourcedStockManager
@@ -32,9 +33,13 @@ def test_the_writer_decides_and_logs_every_decision() -> None:
 @pytest.mark.parametrize(
     "name", [n for n in bundled_names() if n not in ("threading-lock", "pods")]
 )
-def test_no_interleaving_breaks_it(name: str) -> None:
+def test_no_interleaving_loses_an_update_or_oversells(name: str) -> None:
+    """Its claim: the single writer serializes every sale. Its reads are another matter:
+    ``available()`` fills the cache outside the writer, so a sale can land between the
+    read and the fill, and the cache scenarios find stale reads (the same as a lock)."""
     exploration = explore_scenario(load_scenario(name), ["event-sourced"]).explorations[0]
-    assert exploration.complete and exploration.violating == ()
+    assert exploration.complete
+    assert all(set(o.violations) <= {ViolationKind.STALE_READ} for o in exploration.outcomes)
 
 
 async def test_under_plain_asyncio_with_real_awaits() -> None:

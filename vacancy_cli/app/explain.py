@@ -24,7 +24,9 @@ def explain(run: Run) -> tuple[str, ...]:
         if v.kind
         in (kinds.NEGATIVE_STOCK, kinds.EVENT_LOOP_BLOCKED, kinds.DEADLOCK, kinds.EXCEPTION)
     ]
-    sentences += [_stale_read(run, t) for t in run.stale_reads]
+    sentences += [
+        _stale_read(run, v.steps[-1]) for v in run.violations if v.kind is kinds.STALE_READ
+    ]
     sentences += _waits(run)
     sentences += _rejections(run)
     sentences.append(_balance(run))
@@ -106,7 +108,9 @@ def _stale_read(run: Run, t: int) -> str:
         sentence += f": {fill.request} cached the value{read_at} only at t{fill.t}"
         if changed is not None and read is not None and read.t < changed.t < fill.t:
             sentence += ", after that write had already cleared the cache"
-    return sentence + ". The cache serves it for up to 1 s."
+    return sentence + (
+        ". The cache serves it for up to 1 s: a page showed a stock that was no longer true."
+    )
 
 
 def _waits(run: Run) -> list[str]:

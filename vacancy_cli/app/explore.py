@@ -2,7 +2,7 @@
 
 Runs the exhaustive search (``search.py``) or seeded sampling
 (``sampling.py``) under each strategy, turns what they found into outcomes
-(final stock, granted ids, how many schedules reach it, what it breaks, and
+(final stock, granted ids, what it breaks, how many schedules reach it, and
 the shortest witness schedule), and replays the first violating witness so
 the CLI can show its timeline. Replaying a witness with ``vacancy simulate
 --schedule`` reaches the same outcome, exactly.
@@ -168,10 +168,14 @@ def _renamings(scenario: Scenario, end: Outcome) -> list[Outcome]:
 
 
 def merge(ends: Iterable[Outcome]) -> tuple[Outcome, ...]:
-    """Ends with the same final stock and granted ids are one outcome."""
-    merged: dict[tuple[int, tuple[str, ...]], Outcome] = {}
+    """Ends with the same final stock, granted ids and broken invariants are one outcome.
+
+    The totals decide most kinds, but not a stale read (a property of the path):
+    the same stock and grants, reached with and without one, are two outcomes.
+    """
+    merged: dict[tuple[int, tuple[str, ...], frozenset[str]], Outcome] = {}
     for end in ends:
-        key = (end.final_stock, end.granted)
+        key = (end.final_stock, end.granted, frozenset(end.violations))
         old = merged.get(key)
         shorter = old is None or len(end.witness) < len(old.witness)
         best = end if shorter or old is None else old
@@ -186,6 +190,6 @@ def merge(ends: Iterable[Outcome]) -> tuple[Outcome, ...]:
     return tuple(sorted(merged.values(), key=_order))
 
 
-def _order(outcome: Outcome) -> tuple[bool, int, tuple[str, ...]]:
+def _order(outcome: Outcome) -> tuple[bool, int, tuple[str, ...], str]:
     """Violations first; then the higher final stock (more tickets lost) first."""
-    return (not outcome.violations, -outcome.final_stock, outcome.granted)
+    return (not outcome.violations, -outcome.final_stock, outcome.granted, outcome.verdict)

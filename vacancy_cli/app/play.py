@@ -4,7 +4,10 @@ A ``Game`` holds the moves made so far and a scheduler standing after them.
 Undo and restart replay the moves on a fresh scheduler: replays are exact, so
 going back costs a few steps and can never drift. The game answers questions
 (what can move, where is each request parked, is it over, was the challenge
-met) and never prints: the CLI asks the learner and render draws the view.
+met, is it possible at all, what is the next hint) and never prints: the CLI
+asks the learner and render draws the view. It also keeps what the learner did
+(every move, undo, restart and hint), which ``play --json`` hands to a
+facilitator as a ``PlayRecord``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import inspect
 from dataclasses import dataclass
 
 from vacancy_cli.app.choose import strategy_for
+from vacancy_cli.app.solve import impossible
 from vacancy_cli.engine.runs import finish_run
 from vacancy_cli.engine.scheduler import State
 from vacancy_cli.engine.stepper import Stepper, schedule
@@ -23,6 +27,12 @@ from vacancy_cli.model.requests import AVAILABLE
 from vacancy_cli.model.result import Run
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import NO_SERVERS, Servers
+
+# States play explores when it starts, to prove a challenge impossible; past it the
+# game starts anyway and says nothing (a proof that costs a minute is not worth it).
+PROOF_STATES = 50_000
+
+MOVE, UNDO, RESTART, HINT = "move", "undo", "restart", "hint"
 
 
 class IllegalMove(VacancyError):
@@ -64,10 +74,36 @@ class PlayView:
     goal: Goal | None
     goal_met: bool
     source: tuple[SourceBlock, ...]
+    goal_possible: bool = True  # False: every schedule was explored and none meets it
+    other_goal: Goal | None = None  # the scenario's challenge, when it is for another strategy
 
     @property
     def finished(self) -> bool:
         return self.run is not None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the learner did: a move (with its request), an undo (with the
+    request it took back), a restart, or a hint asked for."""
+
+    kind: str
+    request: str | None = None
+
+
+@dataclass(frozen=True)
+class PlayRecord:
+    """What a learner did in one game, for ``play --json``: the facilitator's view."""
+
+    scenario: str
+    title: str
+    strategy: str
+    actions: tuple[Action, ...]
+    view: PlayView  # the board as the game ended
+    goal: Goal | None  # the challenge played (None when there is none, or it was dropped)
+    met_with: tuple[str, ...] | None  # the first schedule that met it, if any did
+    hints_used: int
+    hints_available: int
 
 
 class Game:
@@ -83,8 +119,20 @@ class Game:
         self.strategy = strategy_for(scenario, strategy, servers, manager)
         challenged = goal and strategy_for(scenario, goal.strategy, servers) == self.strategy
         self.goal = goal if challenged else None
+        self.other_goal = None if challenged else goal  # shown: "the challenge is for ..."
         self.moves: list[str] = []
+        self.actions: list[Action] = []
+        self.hints_used = 0
+        self.met_with: tuple[str, ...] | None = None
+        self.possible = self.goal is None or not impossible(
+            scenario, self.goal, servers, max_states=PROOF_STATES
+        )
         self._scheduler = self._replay()
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """The scenario's graded hints: they are about its challenge, so none without it."""
+        return self.scenario.hints if self.goal is not None else ()
 
     def _replay(self) -> Stepper:
         scheduler = schedule(self.scenario, self.strategy)
@@ -106,17 +154,35 @@ class Game:
             )
         step = self._scheduler.step(request_id)
         self.moves.append(request_id)
+        self.actions.append(Action(MOVE, request_id))
+        self._note_goal()
         return step
+
+    def _note_goal(self) -> None:
+        """Remember the first schedule that met the challenge (an undo cannot take it back)."""
+        if self.goal is None or not self.possible or self.met_with is not None:
+            return
+        if self._scheduler.finished and self.goal.met_by(finish_run(self._scheduler)):
+            self.met_with = tuple(self.moves)
 
     def undo(self) -> None:
         if not self.moves:
             raise IllegalMove("nothing to undo: no request has moved yet")
-        self.moves.pop()
+        self.actions.append(Action(UNDO, self.moves.pop()))
         self._restart_scheduler()
 
     def restart(self) -> None:
         self.moves.clear()
+        self.actions.append(Action(RESTART))
         self._restart_scheduler()
+
+    def next_hint(self) -> tuple[int, str] | None:
+        """The next graded hint, numbered from 1; None once every hint has been given."""
+        if self.hints_used >= len(self.hints):
+            return None
+        self.hints_used += 1
+        self.actions.append(Action(HINT))
+        return self.hints_used, self.hints[self.hints_used - 1]
 
     def _restart_scheduler(self) -> None:
         self._scheduler.close()
@@ -125,11 +191,25 @@ class Game:
     def close(self) -> None:
         self._scheduler.close()
 
+    def record(self) -> PlayRecord:
+        return PlayRecord(
+            scenario=self.scenario.name,
+            title=self.scenario.title,
+            strategy=self.strategy.name,
+            actions=tuple(self.actions),
+            view=self.view(),
+            goal=self.goal,
+            met_with=self.met_with,
+            hints_used=self.hints_used,
+            hints_available=len(self.hints),
+        )
+
     def view(self) -> PlayView:
         scheduler = self._scheduler
         steps = tuple(scheduler.steps)
         results = {r.id: r for r in scheduler.results()}
         run = finish_run(scheduler, self._expected) if scheduler.finished else None
+        met = bool(run and self.goal and self.possible and self.goal.met_by(run))
         return PlayView(
             title=self.scenario.title,
             strategy=self.strategy.name,
@@ -139,8 +219,10 @@ class Game:
             options=tuple(scheduler.runnable()),
             run=run,
             goal=self.goal,
-            goal_met=bool(run and self.goal and self.goal.met_by(run)),
+            goal_met=met,
             source=self.source(),
+            goal_possible=self.possible,
+            other_goal=self.other_goal,
         )
 
     def _request(

@@ -1,6 +1,6 @@
 """The ``vacancy`` command: the Typer app, with each command registered from its module.
 
-Commands live in ``replay`` (simulate, explore), ``catalog`` (scenarios), ``play`` and
+Commands live in ``replay`` (simulate, explore), ``catalog`` (scenarios), ``course``, ``play`` and
 ``reserve``; what they share (options, errors to exit statuses, output) in
 ``common``; the loops that talk with the room in ``interactive``. No command
 computes anything itself.
@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from vacancy_cli import __version__
-from vacancy_cli.cli import catalog, fix, play, replay, reserve
+from vacancy_cli.cli import catalog, common, course, fix, play, replay, reserve
 
 app = typer.Typer(
     name="vacancy",
@@ -29,6 +29,7 @@ app = typer.Typer(
 for command in (
     replay.simulate,
     catalog.scenarios,
+    course.course,
     replay.explore,
     play.play,
     reserve.reserve,
@@ -45,12 +46,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    theme: common.ThemeOpt = None,
 ) -> None:
-    """Make race conditions visible."""
+    """Make race conditions visible.
+
+    ``--theme`` is the root's, not each command's: it is a property of the room
+    (the projector, the terminal's colours), set once for a session with
+    ``VACANCY_THEME`` or given before any command.
+    """
+    common.use_theme(ctx, theme)
 
 
 def main() -> None:

@@ -6,15 +6,23 @@ exit 130; anything else is a bug, reported in one line with exit status 1.
 The command layer is the only one that knows flags: an ``OptionError`` the
 core raises about a parameter (``pods``, ``redis_url``) is worded here with
 the flag that gives it (``--pods``, ``--redis-url``).
+
+Two things every command shares are settled before any work starts:
+``export_path`` checks the ``--export`` target (a game played for twenty
+minutes is not lost to a file that cannot be written at its end), and
+``console`` draws in the theme the root's ``--theme`` (or ``VACANCY_THEME``)
+chose, kept in the Click context's ``meta`` for the one invocation.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
+import click
 import typer
 
 from vacancy_cli.model.errors import OptionError, ServerError, VacancyError
@@ -86,9 +94,24 @@ ExportOpt = Annotated[
     typer.Option(
         metavar="FILE",
         help="Also save what the terminal shows, by extension: .svg, .html (for slides), "
-        ".md (tables as Markdown, for handouts) or .txt.",
+        ".md (tables as Markdown, for handouts) or .txt. Checked before the run: the "
+        "folder must exist and be writable.",
     ),
 ]
+ThemeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--theme",
+        metavar="dark|light",
+        envvar="VACANCY_THEME",
+        show_default=False,
+        help="Colours of every view and --export: dark (the default) for a dark terminal; "
+        "light for a projector or a light terminal (dark text, no dim grey, no yellow or "
+        "cyan; .svg and .html on white). Give it before the command: "
+        "vacancy --theme light play lost-update.",
+    ),
+]
+_THEME_KEY = "vacancy.theme"  # where the root's choice waits in click's Context.meta
 
 
 def fail(message: str, status: int) -> NoReturn:
@@ -125,18 +148,68 @@ def print_json(document: dict[str, Any]) -> None:
 
 
 def export_path(export: str | None) -> Path | None:
-    """Checked before any work starts: a bad path costs nothing."""
-    if not export:
-        return None
-    from vacancy_cli.render.export import check_export_path
+    """The ``--export`` target, checked before any work starts: a bad path costs nothing.
 
-    return call(lambda: check_export_path(export))
+    Every command calls this first. Nothing is created: writability is probed
+    with an unnamed temporary file (``O_TMPFILE``: it never has a name in the
+    folder), so an interrupted or failed run leaves no file behind.
+    """
+    if export is None:
+        return None
+    if not export.strip():
+        fail("error: --export needs a file name, such as --export slides.svg", 2)
+    problem = _export_problem(Path(export))
+    if problem:
+        fail(f"error: --export {export}: {problem}", 2)
+    return Path(export)
+
+
+def _export_problem(path: Path) -> str | None:
+    from vacancy_cli.render.export import FORMATS
+
+    folder = path.parent
+    try:
+        if path.is_dir():
+            return f"is a folder; name a file in it, such as {path / 'slides.svg'}"
+        if path.suffix.lower() not in FORMATS:
+            return f"unknown format {path.suffix or '(none)'!r}; use one of {', '.join(FORMATS)}"
+        if not folder.exists():
+            return f"folder {str(folder)!r} does not exist"
+        if not folder.is_dir():
+            return f"{str(folder)!r} is not a folder"
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"cannot write in folder {str(folder)!r}: {exc.strerror or exc}"
+    return None
+
+
+def use_theme(ctx: typer.Context, name: str | None) -> None:
+    """Check the root's ``--theme`` (or ``VACANCY_THEME``) and keep it for ``console``."""
+    if name is None or not name.strip():
+        return  # the default; nothing to import
+    from vacancy_cli.render.console import THEMES
+
+    chosen = name.strip().lower()
+    if chosen not in THEMES:
+        source = ctx.get_parameter_source("theme")
+        from_env = source is not None and source.name == "ENVIRONMENT"
+        where = f"VACANCY_THEME={name}" if from_env else f"--theme {name}"
+        fail(f"error: {where}: expected {' or '.join(THEMES)}", 2)
+    ctx.meta[_THEME_KEY] = chosen
+
+
+def theme() -> str | None:
+    """The theme this invocation chose (``None``: the default)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get(_THEME_KEY) if ctx is not None else None
+    return found if isinstance(found, str) else None
 
 
 def console(export: Path | None, quiet: bool = False) -> Console:
-    from vacancy_cli.render.console import for_command
+    from vacancy_cli.render.console import DARK, for_command
 
-    return for_command(export, quiet)
+    return for_command(export, quiet, theme() or DARK)
 
 
 def save(view: Console, path: Path | None, title: str) -> None:

@@ -46,11 +46,18 @@ def simulate(
     ] = None,
     predict: Annotated[
         bool,
-        typer.Option(help="Ask the room for the final stock of each strategy before showing it."),
+        typer.Option(
+            help="Show the scenario (stock, requests, schedule, each strategy's code), then "
+            "ask the room for each strategy's final stock before showing it. Any whole "
+            "number: an oversell ends below 0."
+        ),
     ] = False,
     step: Annotated[
         bool,
-        typer.Option(help="Presenter mode: reveal each timeline one row per Enter key."),
+        typer.Option(
+            help="Presenter mode: each Enter reveals one more row of a timeline; its last "
+            "row stays on screen with the verdict until the next Enter; q shows everything."
+        ),
     ] = False,
     show_log: Annotated[
         bool,
@@ -77,7 +84,7 @@ def simulate(
 
       vacancy simulate my-scenario.toml --json
     """
-    from vacancy_cli.app.simulate import run_scenario
+    from vacancy_cli.app.simulate import plan, run_scenario
     from vacancy_cli.model.scenario import load_scenario
     from vacancy_cli.render import simulation as render
     from vacancy_cli.report import documents
@@ -86,15 +93,17 @@ def simulate(
     given = servers(redis_url, postgres_url)
     if json_out and (predict or step):
         fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
-    result = call(
-        lambda: run_scenario(load_scenario(scenario), strategy, schedule, pods, given, manager)
-    )
+    loaded = call(lambda: load_scenario(scenario))
+    result = call(lambda: run_scenario(loaded, strategy, schedule, pods, given, manager))
     if json_out:
         print_json(documents.simulation(result))
     view = console(path, quiet=json_out)
     if not json_out:
-        from vacancy_cli.cli.presenter import predictions, step_through
+        from vacancy_cli.cli.presenter import predictions, show_context, step_through
 
+        if predict:  # what the room predicts about: the run's own scenario and rows
+            chosen = call(lambda: plan(loaded, strategy, schedule, pods, given, manager))
+            show_context(view, chosen.scenario, chosen.strategies, chosen.schedule)
         guesses = predictions(result, view) if predict else None
         if step:
             step_through(result, view)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -158,11 +158,17 @@ def reserve(
             manager_label=own_label(manager) if manager else None,
         )
 
-    if pods is not None or kill_pod_after is not None:
+    if kill_pod_after is not None and pods is None:
+        _kill_needs_pods()
+    if pods is not None:
         if sweep is not None:
             fail("error: --pods runs one load; it cannot go with --sweep", 2)
-        kill = None if kill_pod_after is None else call(lambda: parse_latency(kill_pod_after))
-        _reserve_pods(options, pods if pods is not None else 2, kill, path, json_out)
+        kill = (
+            None
+            if kill_pod_after is None
+            else call(lambda: parse_latency(kill_pod_after, "--kill-pod-after"))
+        )
+        _reserve_pods(options, pods, kill, path, json_out)
         return
     with progress("reserving", json_out) as bar:
         outcome = call(lambda: run_reserve(options(), sweep, bar.update))
@@ -172,6 +178,19 @@ def reserve(
     emit(json_out, lambda: _document(outcome), show, path, "vacancy reserve")
     if outcome.is_bug:
         raise typer.Exit(1)
+
+
+def _kill_needs_pods() -> NoReturn:
+    """--kill-pod-after kills one of the pods: without --pods there is none to kill."""
+    from vacancy_cli.live.pods import POD_STRATEGIES
+
+    fail(
+        "error: --kill-pod-after needs --pods N (a whole number >= 1; pod 1 is the one "
+        "killed) with a strategy whose pods share a database: "
+        f"{', '.join(POD_STRATEGIES)}; e.g. --pods 2 -s sqlite-conditional "
+        "--kill-pod-after 300ms",
+        2,
+    )
 
 
 def _reserve_pods(

@@ -5,7 +5,9 @@ so it judges every variant by the same rules:
 
 - conservation: initial stock = final stock + tickets granted;
 - no oversell: never more tickets granted than existed;
-- never negative: the stock never drops below zero.
+- never negative: the stock never drops below zero;
+- no stale read: the cache never serves a value that is no longer the stock
+  (``trace.stale_read``, the rule ``play``'s goals count too).
 
 A broken conservation is explained as lost updates: each write whose basis
 (the value its request read) was no longer the stock when it wrote. Its
@@ -18,15 +20,19 @@ from vacancy_cli.model.result import Violation, ViolationKind
 from vacancy_cli.model.trace import (
     ACQUIRES,
     BLOCKS_LOOP,
+    CACHE_HIT,
+    CACHES,
     READ,
     RELEASES,
     WRITE,
     RequestResult,
     Step,
+    stale_read,
 )
 
 LOST, OVERSELL = ViolationKind.LOST_UPDATE, ViolationKind.OVERSELL
 NEGATIVE, BLOCKED = ViolationKind.NEGATIVE_STOCK, ViolationKind.EVENT_LOOP_BLOCKED
+STALE = ViolationKind.STALE_READ
 
 
 def check(
@@ -50,7 +56,7 @@ def check(
         lost = [v for v in totals if v.kind is LOST]
     if not oversold:
         oversold = [v for v in totals if v.kind is OVERSELL]
-    return tuple(lost + oversold + _negative(steps) + _blocked_loop(steps))
+    return tuple(lost + oversold + _negative(steps) + _blocked_loop(steps) + stale_reads(steps))
 
 
 def lost_tickets(initial: int, final: int, granted: int) -> int:
@@ -198,3 +204,28 @@ def _negative(steps: tuple[Step, ...]) -> list[Violation]:
                 )
             ]
     return []
+
+
+def stale_reads(steps: tuple[Step, ...]) -> list[Violation]:
+    """Each cache hit that served a value no longer the stock, with the step that
+    filled that pod's cache (if the trace has it) and the hit itself."""
+    found: list[Violation] = []
+    for step in steps:
+        if not stale_read(step):
+            continue
+        hit = step.event(CACHE_HIT)
+        assert hit is not None
+        fill = next(
+            (s for s in reversed(steps) if s.t < step.t and s.pod == step.pod and s.has(CACHES)),
+            None,
+        )
+        filled = f" (cached by {fill.request} at t{fill.t})" if fill is not None else ""
+        found.append(
+            Violation(
+                STALE,
+                ((fill.t,) if fill is not None else ()) + (step.t,),
+                f"stale read: {step.request} was told {hit.seen} from the cache at t{step.t}"
+                f"{filled}, but the stock was {step.stock}",
+            )
+        )
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 from vacancy_cli.engine.checker import check, check_totals
 from vacancy_cli.engine.stepper import Stepper
 from vacancy_cli.model.result import Outcome, Run, ViolationKind
+from vacancy_cli.model.trace import stale_read
 
 
 def finish_run(scheduler: Stepper, expected_final_stock: int | None = None) -> Run:
@@ -35,7 +36,9 @@ def finish_run(scheduler: Stepper, expected_final_stock: int | None = None) -> R
 
 def end_of(scheduler: Stepper) -> tuple[int, tuple[str, ...], tuple[ViolationKind, ...]]:
     """Final stock, granted ids and broken invariants of a finished scheduler: what
-    tells its outcome from another, judged on totals alone (the search's leaves)."""
+    tells its outcome from another, judged on totals (the search's leaves), and on
+    whether the cache served a stale value on the way: a property of the path, which
+    the state carries too (``StockManager.store_state``), so merged states agree."""
     results = scheduler.results()
     granted = tuple(r.id for r in results if r.granted)
     tickets = sum(r.qty for r in results if r.granted)
@@ -48,6 +51,8 @@ def end_of(scheduler: Stepper) -> tuple[int, tuple[str, ...], tuple[ViolationKin
         frozen=frozen if scheduler.frozen else None,
     )
     kinds = tuple(v.kind for v in violations + scheduler.faults())
+    if any(stale_read(step) for step in scheduler.steps):
+        kinds += (ViolationKind.STALE_READ,)
     return scheduler.final_stock, granted, kinds
 
 

@@ -185,13 +185,23 @@ class Transitions:
         )
 
     def end(self, parts: Parts) -> End:
-        """``runs.end_of`` for a finished state: final stock, granted ids, kinds."""
-        final = self._store_values[parts.store][0][0][0]  # type: ignore[index]  # first pod's stock
+        """``runs.end_of`` for a finished state: final stock, granted ids, kinds.
+
+        A stale read is a property of the path, not of the totals: each pod's store
+        keeps whether its cache ever served a stale value (``store_state``'s last
+        item), so the state, and so its end, carries it.
+        """
+        pods = self._store_values[parts.store][0]  # each pod's store_state()
+        assert isinstance(pods, tuple)
+        final = pods[0][0]  # the first pod's stock
         assert isinstance(final, int)
         done = [self._locals[number] for number in parts.locals]
         granted = tuple(rid for rid, local in zip(self.ids, done, strict=True) if local[3])
         tickets = sum(local[1] for local in done if local[3])  # type: ignore[misc]
-        return final, granted, tuple(v.kind for v in check_totals(self.initial, final, tickets))
+        kinds = tuple(v.kind for v in check_totals(self.initial, final, tickets))
+        if any(pod[3] for pod in pods):
+            kinds += (ViolationKind.STALE_READ,)
+        return final, granted, kinds
 
     # -- local states, numbered --------------------------------------------------------
 

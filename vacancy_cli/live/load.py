@@ -156,6 +156,7 @@ async def run_load_async(
     else:
         manager = stores.join(strategy, join, hooks, clock or MonotonicClock())
     try:
+        manager.judges_reads = False  # a stale read is the explorer's finding; no query a hit
         if not options.cache:
             manager.cache_ttl_s = 0.0
         tally = _Tally()

@@ -10,7 +10,14 @@ import re
 from dataclasses import dataclass
 
 from vacancy_cli.model.errors import OptionError
-from vacancy_cli.model.strategies import ALL, MAX_COUNT, NO_SERVERS, Servers, parse_strategy
+from vacancy_cli.model.strategies import (
+    ALL,
+    MAX_COUNT,
+    NO_SERVERS,
+    Servers,
+    parse_strategy,
+    strategy_name,
+)
 
 # Limits that keep a typo from exhausting memory, or a store from overflowing.
 MAX_REQUESTS = 10_000_000  # the plan and the lock waits take up to 17 bytes a request
@@ -105,7 +112,7 @@ def parse_qty(text: str) -> tuple[int, int]:
 _UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6}
 
 
-def parse_latency(text: str) -> float:
+def parse_latency(text: str, option: str = "--latency") -> float:
     """``1ms``, ``0.5ms``, ``250us``, ``2s`` or ``0``, in seconds.
 
     A bare number other than 0 is refused: ``--latency 1`` meant as 1 ms would
@@ -113,7 +120,7 @@ def parse_latency(text: str) -> float:
     """
     match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|ms|us|µs)?\s*", text)
     if match is None or (match[2] is None and float(match[1]) != 0):
-        raise OptionError(f"--latency {text!r}: expected a duration such as 1ms, 0.5ms, 2s or 0")
+        raise OptionError(f"{option} {text!r}: expected a duration such as 1ms, 0.5ms, 2s or 0")
     return float(match[1]) * _UNITS[match[2] or "s"]
 
 
@@ -161,7 +168,7 @@ def options_from_text(
         requests=parse_count("--requests", requests, 1),
         qty=parse_qty(qty),
         concurrency=None if concurrency is None else parse_count("--concurrency", concurrency, 1),
-        strategy=ALL if strategy.strip() == ALL else parse_strategy(strategy).name,
+        strategy=strategy_name(strategy),
         latency_s=parse_latency(latency),
         reads=parse_reads(reads),
         seed=parse_count("--seed", seed),

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from vacancy_cli.model.trace import CACHE_HIT, RequestResult, Step
+from vacancy_cli.model.trace import RequestResult, Step, stale_read
 
 
 class ViolationKind(StrEnum):
@@ -23,6 +23,7 @@ class ViolationKind(StrEnum):
     EVENT_LOOP_BLOCKED = "event_loop_blocked"
     DEADLOCK = "deadlock"  # no request can move, some have not finished
     EXCEPTION = "exception"  # a request's own code raised
+    STALE_READ = "stale_read"  # the cache served a value that was no longer the stock
 
     @property
     def word(self) -> str:
@@ -37,6 +38,7 @@ _WORDS = {
     ViolationKind.EVENT_LOOP_BLOCKED: "event loop blocked",
     ViolationKind.DEADLOCK: "deadlock",
     ViolationKind.EXCEPTION: "exception",
+    ViolationKind.STALE_READ: "stale read",
 }
 CORRECT = "correct"
 
@@ -82,13 +84,11 @@ class Run:
     def stale_reads(self) -> tuple[int, ...]:
         """Steps where the cache served a value that was no longer the stock.
 
-        Not a violation (the ADR accepts "max 1s old"), but worth showing.
+        Each is also a ``stale_read`` violation (``engine.checker``): the ADR accepts
+        "max 1s old", but a page told a stock that is not true is what the cache
+        lesson shows, and what ``explore`` counts.
         """
-        return tuple(
-            step.t
-            for step in self.steps
-            if (hit := step.event(CACHE_HIT)) is not None and hit.seen != step.stock
-        )
+        return tuple(step.t for step in self.steps if stale_read(step))
 
     @property
     def verdict(self) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from vacancy_cli.model import trace
 from vacancy_cli.model.errors import OptionError, ScenarioError, ScheduleError
 from vacancy_cli.model.goal import VIOLATION_CHOICES, Goal
-from vacancy_cli.model.requests import OPS, RequestSpec
+from vacancy_cli.model.requests import AVAILABLE, OPS, RequestSpec
 from vacancy_cli.model.strategies import MAX_COUNT, parse_strategy, split_ref
 
 TOP_KEYS = (
@@ -82,6 +82,17 @@ class Scenario:
     def request_ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.requests)
 
+    @property
+    def bundled(self) -> bool:
+        """Loaded from the bundled catalogue (only those count in ``vacancy course``),
+        not from a file of the user's that happens to have the same name."""
+        return Path(self.source).resolve().parent == catalogue_dir().resolve()
+
+    @property
+    def ref(self) -> str:
+        """What a command line names it by: the bundled name, or the file's path."""
+        return self.name if self.bundled else self.source
+
 
 def catalogue_dir() -> Path:
     """Where the bundled scenarios live: in the wheel, or in a source checkout."""
@@ -103,7 +114,16 @@ def _name_of(path: Path) -> str:
 
 
 def find_scenario(ref: str) -> Path:
-    """A path to an existing file, or the name of a bundled scenario."""
+    """A path to an existing file, or the name of a bundled scenario.
+
+    An empty name is refused first: ``Path("")`` is the current folder, so it would
+    otherwise be reported as "a folder", which says nothing about the mistake.
+    """
+    if not ref.strip():
+        raise ScenarioError(
+            "the scenario name is empty: give a bundled scenario name "
+            "(see vacancy scenarios) or a .toml file"
+        )
     path = Path(ref)
     if path.is_file():
         return path
@@ -311,6 +331,14 @@ def _requests(data: dict[str, Any], where: _Where) -> tuple[RequestSpec, ...]:
         op = at.text(item, "op", default="reserve")
         if op not in OPS:
             raise at.fail("op", "'reserve' or 'available'", op)
+        if op == AVAILABLE and "qty" in item:
+            # available() only reads: a qty there would be silently ignored, and the
+            # author surely meant something else (a reserve, or a different request).
+            raise ScenarioError(
+                f"{where.source}: request {rid!r} has key 'requests[{index}].qty', but an "
+                f"'available' request only reads the stock: remove qty, or make it "
+                f'op = "reserve"'
+            )
         qty = at.whole(item, "qty", minimum=1, default=1)
         pod = at.whole(item, "pod", minimum=1) - 1 if "pod" in item else None
         specs.append(RequestSpec(id=rid, qty=qty, op=op, pod=pod))

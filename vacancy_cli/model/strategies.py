@@ -209,10 +209,13 @@ ALL_STRATEGIES = (
 )
 _SERVER_NAMES = tuple(row.name for row in _ROWS if row.server)
 _SEMAPHORE_HELP = f"semaphore or semaphore:N (N permits, default {DEFAULT_PERMITS})"
-STRATEGY_HELP = (
-    ", ".join(dict.fromkeys(n if n in STRATEGIES else _SEMAPHORE_HELP for n in ALL_STRATEGIES))
-    + f", all; with a server: {', '.join(_SERVER_NAMES)}"
+_LOCAL_HELP = ", ".join(
+    dict.fromkeys(n if n in STRATEGIES else _SEMAPHORE_HELP for n in ALL_STRATEGIES)
 )
+# Where one strategy runs (play, a scenario's challenge, a file's list): no ``all``.
+ONE_STRATEGY_HELP = f"{_LOCAL_HELP}; with a server: {', '.join(_SERVER_NAMES)}"
+# Where several may run side by side (simulate, explore, reserve): ``all`` too.
+STRATEGY_HELP = f"{_LOCAL_HELP}, all; with a server: {', '.join(_SERVER_NAMES)}"
 
 
 _OWN_REF = re.compile(r"(?P<path>.+?\.py)(?::(?P<name>[A-Za-z_][\w.<>]*))?")
@@ -237,7 +240,22 @@ def own_strategy(label: str, ref: str) -> Strategy:
 
 
 def parse_strategy(text: str, servers: Servers = NO_SERVERS) -> Strategy:
-    """The row for a strategy name from a file or the command line, with its server's URL."""
+    """The row for one strategy name from a file or the command line, with its server's URL.
+
+    ``all`` is refused here, with the names that are allowed: it stands for
+    several strategies, and this is a place that runs one (``strategy_names``
+    is the one that expands it).
+    """
+    if text.strip() == ALL:
+        raise OptionError(
+            f"strategy {ALL!r} is not allowed here: it runs every strategy, and this needs "
+            f"exactly one: {ONE_STRATEGY_HELP}"
+        )
+    return _parse(text, servers, ONE_STRATEGY_HELP)
+
+
+def _parse(text: str, servers: Servers, expected: str) -> Strategy:
+    """The row for ``text``; ``expected`` lists the choices when it names none."""
     name = text.strip()
     if _OWN_LABEL.fullmatch(name):  # a user's manager, as a run names it
         return own_strategy(name, name)
@@ -246,7 +264,7 @@ def parse_strategy(text: str, servers: Servers = NO_SERVERS) -> Strategy:
         return row._replace(url=servers.url(row.server)) if row.server else row
     match = re.fullmatch(r"semaphore(?::(.*))?", name)
     if match is None:
-        raise OptionError(f"unknown strategy {text!r}: expected {STRATEGY_HELP}")
+        raise OptionError(f"unknown strategy {text!r}: expected {expected}")
     count = match[1] if match[1] is not None else str(DEFAULT_PERMITS)
     if not count.isdigit() or int(count) < 1:
         raise OptionError(
@@ -255,15 +273,21 @@ def parse_strategy(text: str, servers: Servers = NO_SERVERS) -> Strategy:
     return semaphore(int(count))
 
 
+def strategy_name(text: str) -> str:
+    """A name typed where ``all`` is allowed too (``reserve --strategy``): ``all``, or the
+    one strategy's canonical name. An unknown name is told the choices, ``all`` with them."""
+    if text.strip() == ALL:
+        return ALL
+    return _parse(text, NO_SERVERS, STRATEGY_HELP).name
+
+
 def strategy_names(texts: list[str] | tuple[str, ...], servers: Servers = NO_SERVERS) -> list[str]:
     """Canonical names, each once, in order; ``all`` stands for every strategy
     (the server ones too, when their server was given)."""
     names: list[str] = []
     for text in texts:
-        if text.strip() == ALL:
-            names += every_strategy(servers)
-        else:
-            names.append(parse_strategy(text).name)
+        name = strategy_name(text)
+        names += every_strategy(servers) if name == ALL else [name]
     return list(dict.fromkeys(names))
 
 

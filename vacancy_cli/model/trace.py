@@ -108,3 +108,23 @@ class RequestResult:
 
 def schedule_text(schedule: tuple[str, ...]) -> str:
     return " ".join(schedule)
+
+
+def served_stale(served: int | None, stock: int) -> bool:
+    """The one rule for a stale read: the cache served a value that was no longer the stock.
+
+    The manager applies it as it serves the value (``stock.base``), the checker to a
+    finished trace (``stale_read``); one comparison, so the explorer's count of
+    stale reads and ``simulate``'s marks cannot disagree.
+    """
+    return served != stock
+
+
+def stale_read(step: Step) -> bool:
+    """Whether ``step`` was a cache hit that served a stale value.
+
+    A cache hit is the request's last move (``available()`` returns at once), so
+    the stock after the step is the stock at the moment of the read.
+    """
+    hit = step.event(CACHE_HIT)
+    return hit is not None and served_stale(hit.seen, step.stock)

@@ -19,6 +19,7 @@ _BREAKS: dict[tuple[str, ...], str] = {
     (ViolationKind.EVENT_LOOP_BLOCKED,): "freeze the event loop",
     (ViolationKind.DEADLOCK,): "deadlock",
     (ViolationKind.EXCEPTION,): "raise an exception",
+    (ViolationKind.STALE_READ,): "serve a stale read from the cache",
 }
 
 

@@ -1,10 +1,12 @@
 """``--export FILE``: what the terminal showed, saved for slides and handouts.
 
 The format follows the extension: ``.svg`` and ``.html`` from Rich's
-recording (colours and box drawing kept), ``.txt`` as plain text, ``.md`` with
-every table as a Markdown table. The path is checked before any work starts,
-and the file is written to a temporary name and renamed into place, so a
-failed export never leaves half a file behind.
+recording (colours and box drawing kept; with ``--theme light``, dark text on
+white), ``.txt`` as plain text, ``.md`` with every table as a Markdown table;
+neither text format keeps Rich's padding at the end of a line. The path is
+checked before any work starts (``cli/common.py``'s ``export_path``), and the
+file is written to a temporary name and renamed into place, so a failed export
+never leaves half a file behind.
 """
 
 from __future__ import annotations
@@ -12,37 +14,54 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
+from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
 from vacancy_cli.model.errors import OptionError
+from vacancy_cli.render.console import DARK, LIGHT, RoomConsole, themed
 
 FORMATS = (".svg", ".html", ".md", ".txt")
 
+# The light theme's colours for .svg and .html: dark text on white. The views'
+# yellow, cyan and dim are already mapped to darker colours (``light_style``);
+# this palette is for the few terminal colours left as they are.
+LIGHT_TERMINAL_THEME = TerminalTheme(
+    (255, 255, 255),
+    (28, 28, 28),
+    [
+        (0, 0, 0),
+        (175, 0, 0),
+        (0, 135, 0),
+        (135, 95, 0),
+        (0, 0, 175),
+        (135, 0, 135),
+        (0, 95, 135),
+        (68, 68, 68),
+    ],
+    [
+        (88, 88, 88),
+        (215, 0, 0),
+        (0, 135, 0),
+        (175, 95, 0),
+        (0, 95, 215),
+        (175, 0, 175),
+        (0, 95, 135),
+        (28, 28, 28),
+    ],
+)
 
-def check_export_path(text: str) -> Path:
-    """Refuse an unknown extension or a missing folder before anything runs."""
-    path = Path(text)
-    if path.suffix.lower() not in FORMATS:
-        raise OptionError(
-            f"--export {text}: unknown format {path.suffix or '(none)'!r}; "
-            f"use one of {', '.join(FORMATS)}"
-        )
-    if not path.parent.is_dir():
-        raise OptionError(f"--export {text}: folder {str(path.parent)!r} does not exist")
-    if path.is_dir():
-        raise OptionError(f"--export {text}: is a folder, not a file")
-    return path
 
-
-class RecordingConsole(Console):
+class RecordingConsole(RoomConsole):
     """A console that also keeps each renderable it prints, for the Markdown export."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -64,24 +83,52 @@ class RecordingConsole(Console):
             self._asking = False
 
 
-def recording_console(quiet: bool = False) -> RecordingConsole:
+def recording_console(quiet: bool = False, theme: str = DARK) -> RecordingConsole:
     """The console for a command run with --export; ``quiet`` when stdout carries JSON."""
     if quiet:
-        return RecordingConsole(file=io.StringIO(), width=100, highlight=False)
-    return RecordingConsole(highlight=False)
+        return RecordingConsole(file=io.StringIO(), width=100, highlight=False, theme=theme)
+    return RecordingConsole(highlight=False, theme=theme)
 
 
 def save(console: RecordingConsole, path: Path, title: str) -> None:
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        content = console.export_svg(title=title, clear=False)
+        with _themed_record(console) as palette:
+            content = console.export_svg(title=title, clear=False, theme=palette)
     elif suffix == ".html":
-        content = console.export_html(clear=False)
+        with _themed_record(console) as palette:
+            content = console.export_html(clear=False, theme=palette)
     elif suffix == ".txt":
-        content = console.export_text(clear=False)
+        content = _trimmed(console.export_text(clear=False))
     else:
-        content = to_markdown(console.renderables, title)
+        content = _trimmed(to_markdown(console.renderables, title))
     _write_atomically(path, content)
+
+
+@contextmanager
+def _themed_record(console: RecordingConsole) -> Iterator[TerminalTheme | None]:
+    """The recording with the console's theme applied, and the palette to draw it with.
+
+    Rich records the segments before they are written (and themed), and its
+    export methods read that record: for the light theme they read a themed
+    copy for the length of one export. ``None`` keeps Rich's own palette (dark
+    for SVG, as on a terminal).
+    """
+    if console.room_theme != LIGHT:
+        yield None
+        return
+    with console._record_buffer_lock:
+        recorded = console._record_buffer
+        console._record_buffer = themed(recorded, LIGHT)
+        try:
+            yield LIGHT_TERMINAL_THEME
+        finally:
+            console._record_buffer = recorded
+
+
+def _trimmed(text: str) -> str:
+    """Plain text without the padding Rich adds to the console's width."""
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
 def _write_atomically(path: Path, content: str) -> None:
@@ -90,12 +137,20 @@ def _write_atomically(path: Path, content: str) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(content)
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 would hide slides from others
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise OptionError(f"--export {path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    """The process's umask: the mode a file made with open() would have had."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def to_markdown(renderables: list[RenderableType], title: str) -> str:

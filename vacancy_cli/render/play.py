@@ -1,154 +1,199 @@
-"""Rich views for ``vacancy play``: the turn, the code with each request's line, the end."""
+"""Rich views for ``vacancy play``: one screen per turn, fitted to the terminal.
+
+A screen is the board (the challenge at the top, the requests, the code where
+they are parked, the last steps of the timeline), the end when the game is
+over, and a note (a hint, help, or what was wrong with the last answer). It
+must fit the room's terminal, 80 x 40, whatever the scenario: ``show_screen``
+draws the board at the richest size that fits (``SIZES``), one line kept for
+the prompt. On a terminal each screen replaces the last (clear, then draw); in
+a pipe or an export the screens follow each other, each answer echoed after
+its prompt, so the record reads as a transcript.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.syntax import Syntax
-from rich.table import Table
+import io
+from dataclasses import dataclass
+
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
 from vacancy_cli.app.explain import explain
 from vacancy_cli.app.play import PlayView, SourceBlock
-from vacancy_cli.model import trace
 from vacancy_cli.model.goal import Goal
-from vacancy_cli.model.result import Run, ViolationKind
-from vacancy_cli.render.console import command
+from vacancy_cli.model.result import Run
+from vacancy_cli.render.console import clear, command
+from vacancy_cli.render.play_board import (
+    challenge,
+    code,
+    ending,
+    header,
+    recent,
+    requests_table,
+)
 from vacancy_cli.render.simulation import timeline
 
+ROOM_LINES = 40  # the height a screen is fitted to when the output is not a terminal
+KEYS = "Type a request's id to move it.  u undo  r restart  hint  h help  q quit"
 HELP = (
     "Type a request's id to give it one step: it runs to its next await, to its end, "
     "or until it has to wait for the lock. Commands: u undo the last step, r restart, "
-    "h help, q quit."
+    "hint for the next hint, h help, q quit."
+)
+# Board sizes, richest first: (code lines either side of a parked line, None for the
+# whole method, -1 for no code; timeline rows kept, None for all of them).
+SIZES: tuple[tuple[int | None, int | None], ...] = (
+    (None, None),
+    (None, 8),
+    (3, 8),
+    (3, 5),
+    (2, 5),
+    (1, 4),
+    (1, 3),
+    (0, 3),
+    (0, 2),
+    (0, 1),
+    (0, 0),
+    (-1, 0),
 )
 
 
-def show_turn(view: PlayView, console: Console) -> None:
-    console.print(
-        Text.assemble(
-            (view.title, "bold"), f"  strategy {view.strategy}, stock ", (str(view.stock), "bold")
-        )
-    )
-    if view.goal is not None:
-        console.print(Text(f"Challenge: {view.goal.text}", style="yellow"))
-    console.print(requests_table(view))
-    for block in view.source:
-        console.print(code(view, block))
-    if view.steps:
-        console.print(timeline(partial_run(view)))
+@dataclass(frozen=True)
+class Note:
+    """A message under the board: ``kind`` is problem, hint or help (its colour)."""
+
+    text: str
+    kind: str = "problem"
 
 
-def requests_table(view: PlayView) -> Table:
-    table = Table()
-    for name in ("Request", "Wants", "State", "Parked at", "Has read", "Result"):
-        table.add_column(name)
-    for request in view.requests:
-        wants = f"{request.qty} ticket(s)" if request.op == "reserve" else "to read the stock"
-        result = ""
-        if request.state == "done":
-            if request.op == "available":
-                result = f"told {request.returned}"
-            else:
-                result = "granted" if request.granted else "rejected"
-        table.add_row(
-            Text(request.id, style="bold cyan"),
-            wants,
-            request.state,
-            f"line {request.line}" if request.line else "",
-            "" if request.seen is None else str(request.seen),
-            result,
-        )
-    return table
+NOTE_STYLE = {"problem": "yellow", "hint": "bold magenta", "help": ""}
 
 
-def code(view: PlayView, block: SourceBlock) -> Panel:
-    """The strategy's real source, each request's line highlighted and named."""
-    lines = block.code.splitlines()
-    end = block.start + len(lines) - 1
-    here = [
-        r
-        for r in view.requests
-        if r.line is not None and r.file == block.file and block.start <= r.line <= end
-    ]
-    syntax = Syntax(
-        block.code.rstrip("\n"),
-        "python",
-        line_numbers=True,
-        start_line=block.start,
-        highlight_lines={r.line for r in here if r.line is not None},
-        theme="ansi_dark",
-        word_wrap=True,
-    )
-    legend = Text()
-    for request in here:
-        assert request.line is not None
-        source = lines[request.line - block.start].split("#")[0].strip()
-        mark = "⏸" if request.state == "waiting" else "▶"
-        why = "waiting for the lock" if request.state == "waiting" else "parked"
-        if legend:
-            legend.append("\n")
-        legend.append(f"{mark} {request.id}", style="bold cyan")
-        legend.append(f" {why} at line {request.line}: {source}")
-    return Panel(Group(syntax, legend) if here else syntax, title=block.name, title_align="left")
+def show_screen(view: PlayView, console: Console, note: Note | None = None) -> None:
+    """Clear the terminal and draw the turn, fitted to its height; in a pipe or
+    an export, a blank line and the turn."""
+    parts = fitted(view, console, note)
+    if console.is_terminal:
+        clear(console)
+    else:
+        console.line()
+    console.print(Group(*parts))  # as measured: a bare Text printed alone loses no_wrap
 
 
-def partial_run(view: PlayView) -> Run:
-    """The steps so far, as a run the timeline can draw (unchecked until it ends)."""
-    if view.run is not None:
-        return view.run
-    results = tuple(
-        trace.RequestResult(r.id, r.op, r.qty, r.granted, r.returned or 0) for r in view.requests
-    )
-    return Run(view.strategy, 0, view.stock, None, results, view.steps, ())
+def show_note(note: Note, console: Console) -> None:
+    """A note alone, after the prompt it answers (a pipe or an export)."""
+    console.print(_note(note))
+
+
+def fitted(view: PlayView, console: Console, note: Note | None) -> list[RenderableType]:
+    """The richest board that leaves a line for the prompt on the screen."""
+    limit = (console.height if console.is_terminal else ROOM_LINES) - 1
+    options = console.options.update(width=console.width)
+    parts: list[RenderableType] = []
+    for context, rows in SIZES:
+        parts = screen(view, context, rows, note)
+        if len(console.render_lines(Group(*parts), options, pad=False)) <= limit:
+            break
+    return parts
+
+
+def screen(
+    view: PlayView, context: int | None, rows: int | None, note: Note | None
+) -> list[RenderableType]:
+    parts: list[RenderableType] = [header(view), *challenge(view), requests_table(view)]
+    if context is None or context >= 0:
+        parts += [code(view, block, context) for block in _blocks(view)]
+    steps = recent(view, rows)
+    if steps is not None:
+        parts.append(steps)
+    if view.finished:
+        parts += ending(view)
+    else:
+        parts.append(Text(KEYS, style="dim", no_wrap=True, overflow="ellipsis"))
+    if note is not None:
+        parts.append(_note(note))
+    return parts
+
+
+def _blocks(view: PlayView) -> tuple[SourceBlock, ...]:
+    """The methods to show: all while the game runs; at the end only those where a
+    request still stands (a deadlock's), since the rest have nothing to point at."""
+    if not view.finished:
+        return view.source
+    return tuple(block for block in view.source if any(r.file == block.file for r in view.requests))
+
+
+def _note(note: Note) -> Text:
+    return Text(note.text, style=NOTE_STYLE.get(note.kind, ""))
 
 
 def prompt(view: PlayView) -> str:
-    if view.finished:
+    if view.finished or not view.options:
         return "Nothing can move now: u undo, r restart, q quit: "
-    return f"Move which request? [{'/'.join(view.options)}] (u undo, r restart, h help, q quit): "
+    return f"Move which request? [{'/'.join(view.options)}]: "
 
 
-def show_end(view: PlayView, console: Console) -> None:
-    run = view.run
-    assert run is not None
-    stuck = any(v.kind is ViolationKind.DEADLOCK for v in run.violations)
-    headline = "No request can move: deadlock" if stuck else "All requests have finished"
-    console.print(
-        Text(
-            f"{headline}: final stock {run.final_stock}, "
-            f"{run.granted_tickets} ticket(s) granted, {run.verdict}.",
-            style="bold green" if not run.violations else "bold red",
-        )
-    )
-    for sentence in explain(run):
-        console.print(Text(f"  {sentence}"))
-    if view.goal is not None:
-        if view.goal_met:
-            console.print(
-                Text(
-                    f"Challenge met in {len(view.steps)} steps: {view.goal.text}",
-                    style="bold green",
-                )
-            )
-        else:
-            console.print(
-                Text(
-                    f"Challenge not met: {view.goal.text} (r to restart, u to undo)", style="yellow"
-                )
-            )
+def echo(console: Console, question: str, answer: str) -> None:
+    """Put what was typed after its question, so an export reads as a transcript.
+
+    A terminal has already shown the answer (it echoes what is typed): only the
+    recording, if any, gets the line. A pipe shows nothing of what was read, so the
+    answer is printed after the question there, by Rich's own ``print`` with the
+    recording paused (a recording console's ``print`` would also keep it for the
+    Markdown export, which gets the whole line below).
+    """
+    if not console.is_terminal:
+        recording = console.record
+        console.record = False
+        try:
+            Console.print(console, Text(answer), soft_wrap=True)
+        finally:
+            console.record = recording
+    if not console.record:
+        return
+    shown = console.file
+    console.file = io.StringIO()  # the recording gets the line; the screen has it already
+    try:
+        console.print(Text.assemble(question, (answer, "bold")), soft_wrap=True)
+    finally:
+        console.file = shown
 
 
 def hint(console: Console, message: str) -> None:
     console.print(Text(f"  {message}", style="yellow"))
 
 
-def show_help(console: Console) -> None:
-    console.print(Text(HELP))
+def help_note() -> Note:
+    return Note(HELP, "help")
+
+
+def hint_note(view: PlayView, given: tuple[int, str] | None, total: int, ref: str) -> Note:
+    """The next hint, or why there is none: no challenge, the challenge is for
+    another strategy, or every hint has been given (then: --solution)."""
+    if given is not None:
+        number, text = given
+        return Note(f"Hint {number} of {total}: {text}", "hint")
+    if view.other_goal is not None:
+        return Note(
+            f"The hints are for the challenge, played with {view.other_goal.strategy}: "
+            f"vacancy play {ref} --strategy {view.other_goal.strategy}",
+            "hint",
+        )
+    if view.goal is None:
+        return Note("This scenario has no challenge, so no hints.", "hint")
+    if not total:
+        return Note(f"This challenge has no hints: vacancy play {ref} --solution", "hint")
+    return Note(
+        f"No more hints. vacancy play {ref} --solution shows a shortest schedule "
+        "that meets the challenge (or says that none can).",
+        "hint",
+    )
 
 
 def show_solution(
     goal: Goal, run: Run | None, scenario: str, replay_with: str, console: Console
 ) -> None:
+    """``scenario``: as the user gave it (a name or a path), so the command pastes."""
     console.print(Text(f"Challenge: {goal.text}", style="yellow"))
     if run is None:
         console.print(Text("No schedule meets this challenge.", style="bold"))

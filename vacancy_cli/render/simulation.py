@@ -7,8 +7,9 @@ JSON, so what a person sees and what a script parses cannot disagree.
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from vacancy_cli.app.explain import explain
 from vacancy_cli.model import trace
-from vacancy_cli.model.result import Run, Simulation
+from vacancy_cli.model.result import Run, Simulation, ViolationKind
 from vacancy_cli.model.strategies import parse_strategy
 
 VERDICT_STYLE = {"correct": "green"}
@@ -32,13 +33,12 @@ def show_simulation(
     for run in sim.runs:
         console.print()
         console.print(timeline(run))
-        console.print(Text(_outcome_line(run), style="bold"))
-        for sentence in explain(run):
-            console.print(Padding(Text(sentence, style=_sentence_style(run)), (0, 0, 0, 2)))
+        for line in outcome(run):
+            console.print(line)
         if show_log:
             console.print(audit_log(run))
     console.print()
-    console.print(summary(sim, predictions))
+    console.print(summary_for(console, sim, predictions))
     if sim.lesson.strip():
         console.print(Panel(escape(sim.lesson.strip()), title="Lesson", title_align="left"))
 
@@ -55,12 +55,20 @@ def header(sim: Simulation) -> Text:
     return Text.assemble((sim.title, "bold"), f"  stock {sim.stock}, schedule ", (schedule, "cyan"))
 
 
-def _sentence_style(run: Run) -> str:
-    return "red" if run.violations else "default"
+def outcome(run: Run) -> list[Text | Padding]:
+    """What a timeline ends with: the final stock and verdict, then why, a sentence
+    each. A sentence is indented as a block, so its wrapped lines keep the indent
+    and the eye can tell one sentence from the next."""
+    style = "red" if run.violations else "default"
+    return [Text(_outcome_line(run), style="bold")] + [
+        Padding(Text(sentence, style=style), (0, 0, 0, 2)) for sentence in explain(run)
+    ]
 
 
-def timeline(run: Run, upto: int | None = None) -> Table:
-    """The ADR's table: one row per step (the first ``upto`` of them), one column per request."""
+def timeline(run: Run, upto: int | None = None, first: int = 0) -> Table:
+    """The ADR's table: one row per step, one column per request. Only rows
+    ``first`` to ``upto`` are drawn (presenter mode reveals them one at a time, and
+    scrolls the oldest off when the screen is full)."""
     strategy = parse_strategy(run.strategy)
     pods = ""
     if run.pods > 1:
@@ -79,7 +87,7 @@ def timeline(run: Run, upto: int | None = None) -> Table:
     qty = {r.id: r.qty for r in run.requests}
     marks = _marks(run)
     guard = strategy.guard_noun
-    for step in run.steps[:upto]:
+    for step in run.steps[first:upto]:
         cells = ["" for _ in ids]
         cells[ids.index(step.request)] = _describe(step, qty[step.request], guard)
         stock = Text(str(step.stock) + (f" (pod {step.pod + 1})" if run.pods > 1 else ""))
@@ -160,15 +168,46 @@ def _tickets(count: int) -> str:
 
 
 def _verdict(run: Run) -> str:
+    """The run's verdict, with its stale reads counted unless the verdict names them."""
     stale = len(run.stale_reads)
-    if not stale:
+    if not stale or any(v.kind is ViolationKind.STALE_READ for v in run.violations):
         return run.verdict
     return f"{run.verdict}, {stale} stale read{'s' if stale > 1 else ''}"
 
 
+def summary_for(
+    console: Console, sim: Simulation, predictions: dict[str, int] | None = None
+) -> Table | Group:
+    """The summary as a table, or stacked (a strategy's name on a line of its own)
+    when a name is too long for the table to fit the console without cutting it."""
+    table = summary(sim, predictions)
+    wide = console.options.update(max_width=10_000)
+    if Measurement.get(console, wide, table).minimum <= console.width:
+        return table
+    return stacked_summary(sim, predictions)
+
+
+def stacked_summary(sim: Simulation, predictions: dict[str, int] | None = None) -> Group:
+    """The summary for long names (a user's ``file.py:Class``): one strategy after another."""
+    parts: list[Text | Padding] = [Text("Summary", style="bold")]
+    for run in sim.runs:
+        granted = [r.id for r in run.requests if r.granted]
+        line = Text(f"final stock {run.final_stock}, expected ")
+        line.append_text(_check(run.expected_final_stock, run.final_stock))
+        if predictions:
+            line.append(", predicted ")
+            line.append_text(_check(predictions.get(run.strategy), run.final_stock))
+        line.append(f", granted {run.granted_tickets} ({', '.join(granted) or 'none'}): ")
+        line.append(_verdict(run), style=VERDICT_STYLE.get(run.verdict, "bold red"))
+        parts += [Text(run.strategy, style="bold"), Padding(line, (0, 0, 0, 2))]
+    return Group(*parts)
+
+
 def summary(sim: Simulation, predictions: dict[str, int] | None = None) -> Table:
     table = Table(title="Summary", title_justify="left", title_style="bold")
-    table.add_column("Strategy")
+    # A strategy's name is what the room types next: never cut it, let the others wrap.
+    longest = max((len(run.strategy) for run in sim.runs), default=0)
+    table.add_column("Strategy", no_wrap=True, min_width=longest)
     table.add_column("Final stock", justify="right")
     table.add_column("Expected", justify="right")
     if predictions:

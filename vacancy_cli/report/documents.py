@@ -42,6 +42,7 @@ KINDS = {
     "reserve.sweep": "reserve",
     "reserve.comparison": "reserve",
     "reserve.pods": "reserve",
+    "play": "play",
 }
 Document = dict[str, Any]
 

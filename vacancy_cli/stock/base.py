@@ -104,6 +104,12 @@ class StockManager:
         self._cache: int | None = None
         self._cache_time: float | None = None
         self.cache_ttl_s = CACHE_TTL_S  # 0 turns the cache off: the cache claim's baseline
+        # Whether the cache has served a value that was no longer the stock. A
+        # property of the path, kept here so that the explorer's state carries it.
+        self.served_stale = False
+        # Judging a hit reads the stock: free in memory, a query on a database. A
+        # live load, which never asks, may turn it off (as it turns off the cache).
+        self.judges_reads = True
 
     @classmethod
     def join(cls, first: StockManager, hooks: Hooks, clock: Clock) -> StockManager:
@@ -131,16 +137,20 @@ class StockManager:
         """The events a strategy recorded, if it keeps a log (event sourcing does)."""
         return ()
 
-    def store_state(self) -> tuple[int, int | None, int | None]:
-        """The shared state a request can observe: the stock, the cached value and its age.
+    def store_state(self) -> tuple[int, int | None, int | None, bool]:
+        """The shared state: the stock, the cached value and its age, and whether the
+        cache has served a stale value.
 
         The age, not the fill time: two states whose cache entries have the same
         age behave alike from here on, whatever the clock says (in milliseconds,
-        so that float noise does not split equal states).
+        so that float noise does not split equal states). No request observes
+        ``served_stale``, but a run's outcome does (a ``stale_read``): two paths
+        that meet with and without one must stay two states for the explorer.
         """
         if self._cache_time is None:
-            return (self.total, self._cache, None)
-        return (self.total, self._cache, round((self.clock.now() - self._cache_time) * 1000))
+            return (self.total, self._cache, None, self.served_stale)
+        age = round((self.clock.now() - self._cache_time) * 1000)
+        return (self.total, self._cache, age, self.served_stale)
 
     # -- extension points and helpers for the stores ---------------------------------
 
@@ -173,6 +183,8 @@ class StockManager:
         if age >= self.cache_ttl_s:
             return None
         self.hooks.record(trace.CACHE_HIT, self._cache, round(age * 1000))
+        if self.judges_reads and not self.served_stale:
+            self.served_stale = trace.served_stale(self._cache, self.total)
         return self._cache
 
     def _fill_cache(self, seen: int) -> None:

@@ -300,6 +300,7 @@ class LiveOwn:
         self.instance, self.stock_name = manager.make(stock, _Unwatched())
         self.has_available = callable(getattr(self.instance, "available", None))
         self.cache_ttl_s = 1.0  # the runner may set it; a user's cache is the user's
+        self.judges_reads = False  # and so are its reads
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
         granted, left = await self.instance.reserve(qty)
