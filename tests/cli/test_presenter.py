@@ -21,7 +21,7 @@ from vacancy_cli.cli.presenter import parse_prediction
 from vacancy_cli.model import trace
 from vacancy_cli.model.scenario import bundled_names, load_scenario
 
-from helpers import missing_servers
+from helpers import TEST_SERVERS, missing_servers
 
 runner = CliRunner()
 ROOM = {"COLUMNS": "80", "LINES": "40", "NO_COLOR": "1"}
@@ -177,8 +177,15 @@ def test_end_of_input_in_step_mode_shows_everything() -> None:
 
 @pytest.mark.parametrize("name", LOCAL)
 def test_every_step_screen_of_the_command_fits_80_by_40(name: str) -> None:
-    steps = sum(len(run.steps) for run in run_plan(plan(load_scenario(name))).runs)
-    code, out, err = invoke("simulate", name, "--step", keys="\n" * steps)
+    scenario = plan(load_scenario(name), servers=TEST_SERVERS)
+    steps = sum(len(run.steps) for run in run_plan(scenario).runs)
+    urls = [
+        arg
+        for server in ("redis", "postgres")
+        if TEST_SERVERS.url(server)
+        for arg in (f"--{server}-url", str(TEST_SERVERS.url(server)))
+    ]
+    code, out, err = invoke("simulate", name, "--step", *urls, keys="\n" * steps)
     assert code == 0, err
     shown = screens(out)
     assert len(shown) == steps  # one screen per row, every row of every strategy
