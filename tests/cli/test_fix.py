@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from vacancy_cli.app import fix as fix_module
+from vacancy_cli.app import files
 from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.app.fix import write_starter
 from vacancy_cli.cli.app import app
@@ -124,7 +124,7 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary_one(
     def broken(*_: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(fix_module.os, "replace", broken)
+    monkeypatch.setattr(files.os, "replace", broken)
     code, _, err = invoke("fix", "--force")
     assert code == 2 and "cannot write: Permission denied" in err
     assert mine.read_text(encoding="utf-8") == "my own work\n"
@@ -137,7 +137,7 @@ def test_a_file_that_appears_after_the_check_is_not_replaced(here: Path) -> None
     target = here / "stock_manager.py"
     target.write_text("appeared meanwhile\n", encoding="utf-8")
     with pytest.raises(FileExistsError):
-        fix_module._place_new(str(temp), target)
+        files._place_new(str(temp), target)
     assert target.read_text(encoding="utf-8") == "appeared meanwhile\n"
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from vacancy_cli.app import files
 from vacancy_cli.app.course import LessonRecord, Progress
-from vacancy_cli.report import progress_file
 from vacancy_cli.report.progress_file import (
     ProgressFileError,
     data_folder,
@@ -135,7 +135,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp_file(
     def refuse(source: str, target: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(progress_file.os, "replace", refuse)
+    monkeypatch.setattr(files.os, "replace", refuse)
     with pytest.raises(ProgressFileError, match="cannot save the progress: No space left"):
         write(tmp_path, Progress({"b": LessonRecord(1, False, None)}))
     assert progress_path(tmp_path).read_text(encoding="utf-8") == before

@@ -14,12 +14,11 @@ so nothing is ever half-written, and never over an existing file unless
 
 from __future__ import annotations
 
-import os
 import shlex
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from vacancy_cli.app.files import write_whole
 from vacancy_cli.model.errors import OptionError, ScenarioError, VacancyError
 from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
 
@@ -147,38 +146,8 @@ def _write(path: Path, text: str, force: bool) -> None:
     if path.exists() and not force:
         raise refusal
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(temp, 0o666 & ~_umask())  # as an editor would create it, not 0600
-            if force:
-                os.replace(temp, path)
-            else:
-                _place_new(temp, path)
-        finally:
-            Path(temp).unlink(missing_ok=True)
+        write_whole(path, text, replace=force)
     except FileExistsError:
         raise refusal from None
     except OSError as exc:
         raise OptionError(f"{path}: cannot write: {exc.strerror or exc}", option="output") from None
-
-
-def _place_new(temp: str, path: Path) -> None:
-    """Rename into place only if nothing is there: a hard link fails if ``path``
-    exists, even if it appeared a moment ago; where links are not supported,
-    check, then rename."""
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        raise
-    except OSError:
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(temp, path)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

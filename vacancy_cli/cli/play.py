@@ -146,20 +146,12 @@ def json_path(text: str | None) -> Path | None:
 def write_record(path: Path, record: PlayRecord, ref: str, seconds: float) -> None:
     """The play document, written whole or not at all (a temporary file, renamed)."""
     import json
-    import os
-    import tempfile
 
+    from vacancy_cli.app.files import write_whole
     from vacancy_cli.report.play_result import play_document
 
     text = json.dumps(play_document(record, ref, seconds), indent=2) + "\n"
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_whole(path, text)
     except OSError as exc:
         fail(f"error: --json {path}: cannot write: {exc.strerror or exc}", 2)

@@ -12,8 +12,6 @@ never leaves half a file behind.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +25,7 @@ from rich.table import Table
 from rich.terminal_theme import TerminalTheme
 from rich.text import Text
 
+from vacancy_cli.app.files import write_whole
 from vacancy_cli.model.errors import OptionError
 from vacancy_cli.render.console import DARK, LIGHT, RoomConsole, themed
 
@@ -133,24 +132,9 @@ def _trimmed(text: str) -> str:
 
 def _write_atomically(path: Path, content: str) -> None:
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(content)
-            os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 would hide slides from others
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_whole(path, content)
     except OSError as exc:
         raise OptionError(f"--export {path}: cannot write: {exc.strerror or exc}") from None
-
-
-def _umask() -> int:
-    """The process's umask: the mode a file made with open() would have had."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def to_markdown(renderables: list[RenderableType], title: str) -> str:

@@ -22,13 +22,12 @@ the progress silently dropped, and nothing overwrites what might be recovered.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from vacancy_cli.app.course import LessonRecord, Progress
+from vacancy_cli.app.files import write_whole
 from vacancy_cli.model.errors import VacancyError
 
 FILE_NAME = "progress.json"
@@ -88,14 +87,7 @@ def write(folder: Path, progress: Progress) -> Path:
     document = {"schema_version": VERSION, "kind": KIND, "lessons": _lessons(progress)}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{FILE_NAME}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_whole(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
     except OSError as exc:
         raise ProgressFileError(f"{path}: cannot save the progress: {_why(exc)}") from None
     return path
