@@ -234,3 +234,10 @@ def test_every_bundled_challenge_is_played_with_its_own_hints() -> None:
             assert game.possible == (run is not None), name
         finally:
             game.close()
+
+
+def test_the_ending_explanations_keep_their_indent_when_they_wrap() -> None:
+    code, out, _ = play("lost-update", keys="A\nB\nA\nB\nq\n")
+    lines = out.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("  B read 100 at t2"))
+    assert code == 0 and lines[start + 1].startswith("  ") and lines[start + 1].strip()

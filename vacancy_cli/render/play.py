@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
 from vacancy_cli.app.explain import explain
@@ -160,7 +161,7 @@ def echo(console: Console, question: str, answer: str) -> None:
 
 
 def hint(console: Console, message: str) -> None:
-    console.print(Text(f"  {message}", style="yellow"))
+    console.print(Padding(Text(message, style="yellow"), (0, 0, 0, 2)))
 
 
 def help_note() -> Note:
@@ -202,7 +203,7 @@ def show_solution(
     console.print(Text(f"A shortest solution under {goal.strategy}: {schedule}", style="bold"))
     console.print(timeline(run))
     for sentence in explain(run):
-        console.print(Text(f"  {sentence}"))
+        console.print(Padding(Text(sentence), (0, 0, 0, 2)))
     command(
         console,
         " ".join(["Replay it: vacancy simulate", scenario, replay_with]).strip()

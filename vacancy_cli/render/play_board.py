@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.table import Table
@@ -185,7 +186,7 @@ def ending(view: PlayView) -> list[RenderableType]:
             style="bold green" if not run.violations else "bold red",
         )
     ]
-    parts += [Text(f"  {sentence}") for sentence in explain(run)]
+    parts += [Padding(Text(sentence), (0, 0, 0, 2)) for sentence in explain(run)]
     goal = view.goal
     if goal is None:
         return parts
