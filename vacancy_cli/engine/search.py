@@ -297,8 +297,11 @@ class Search:
                     del indegree[child]
                     ready.append(child)
 
-    async def witness(self, state: _State) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The shortest path to ``state``, replayed with concrete request ids."""
+    async def witness(self, state: _State) -> tuple[tuple[str, ...], tuple[str, ...], End]:
+        """The shortest path to ``state``, replayed with concrete request ids, and the
+        end it reaches under those ids. The state's own ``end`` names the ids of the
+        path that first reached it; identical requests are interchangeable, so the
+        shortest path may end with others granted: the outcome takes the witness's."""
         path: list[Group] = []
         while state.via is not None:
             path.append(state.via_group)
@@ -312,9 +315,10 @@ class Search:
                 step = await scheduler.advance(rid)
                 ids.append(rid)
                 actions.append(step.action)
+            end = end_of(scheduler)
         finally:
             scheduler.close()
-        return tuple(ids), tuple(actions)
+        return tuple(ids), tuple(actions), end
 
     async def outcomes(self) -> list[Outcome]:
         """One outcome per finished state, with its schedule count and shortest witness."""
@@ -322,7 +326,6 @@ class Search:
         found: list[Outcome] = []
         for state in self.states.values():
             if state.end is not None:
-                ids, actions = await self.witness(state)
-                final, granted, kinds = state.end
+                ids, actions, (final, granted, kinds) = await self.witness(state)
                 found.append(Outcome(final, granted, state.schedules, kinds, ids, actions))
         return found
