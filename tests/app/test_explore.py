@@ -260,3 +260,19 @@ def test_every_outcomes_witness_grants_what_the_outcome_says(strategy: str) -> N
                 replayed.step(rid)
             granted = tuple(r.id for r in replayed.results() if r.granted)
         assert (replayed.final_stock, granted) == (outcome.final_stock, outcome.granted)
+
+
+def test_requests_on_different_pods_are_not_interchangeable_and_lost_updates_count() -> None:
+    """Found by the fuzzers. With a copy of the stock per pod, A and B on pod 1 can
+    lose an update that the totals cannot show, and C on pod 2 is not a copy of A:
+    every witness must replay to its outcome's grants, stock and breaks."""
+    requests = (RequestSpec("A"), RequestSpec("C"), RequestSpec("B", pod=0))
+    scenario = Scenario("pods", "", "", 1, ("none",), (), requests, {}, 100, "test", pods=2)
+    (exploration,) = explore_scenario(scenario, ["none"]).explorations
+    assert any(ViolationKind.LOST_UPDATE in o.violations for o in exploration.outcomes)
+    for outcome in exploration.outcomes:
+        run = replay(scenario, parse_strategy("none"), outcome.witness)
+        assert (run.final_stock, run.granted) == (outcome.final_stock, outcome.granted)
+        assert {v.kind for v in run.violations} >= set(outcome.violations) - {
+            ViolationKind.STALE_READ
+        }

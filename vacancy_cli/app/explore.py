@@ -26,6 +26,7 @@ from vacancy_cli.app.simulate import replay
 from vacancy_cli.engine.sampling import sample
 from vacancy_cli.engine.search import Progress, Search
 from vacancy_cli.model.errors import OptionError
+from vacancy_cli.model.requests import kind, serving_pods
 from vacancy_cli.model.result import Exploration, Outcome, Report
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import NO_SERVERS, Servers, Strategy
@@ -131,8 +132,11 @@ def explore_exhaustively(search: Search) -> tuple[Outcome, ...]:
 def _renamings(scenario: Scenario, end: Outcome) -> list[Outcome]:
     """``end`` for every assignment of ids within groups of identical requests."""
     groups: dict[tuple[str, int], list[str]] = {}
+    pod_of = serving_pods(scenario.requests, scenario.pods)
     for spec in scenario.requests:
-        groups.setdefault((spec.op, spec.qty), []).append(spec.id)
+        groups.setdefault((kind(spec, pod_of[spec.id], scenario.pods), spec.qty), []).append(
+            spec.id
+        )
     per_group = []
     for members in groups.values():
         chosen = [rid for rid in members if rid in end.granted]

@@ -37,3 +37,6 @@ class BuiltinState:
     @property
     def learnable(self) -> bool:
         return not self.frozen
+
+    def pod_stocks(self) -> tuple[int, ...]:
+        return tuple(m.total for m in self.managers)

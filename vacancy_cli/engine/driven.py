@@ -34,7 +34,7 @@ from vacancy_cli.engine.hand import HandDriven, HandRequest
 from vacancy_cli.engine.scheduler import SchedulerStuck, State
 from vacancy_cli.engine.virtual_loop import VirtualLoop
 from vacancy_cli.model import trace
-from vacancy_cli.model.requests import AVAILABLE
+from vacancy_cli.model.requests import AVAILABLE, kind, serving_pods
 from vacancy_cli.model.result import Violation
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
@@ -81,10 +81,9 @@ class DrivenScheduler(HandDriven, BuiltinState):
             stores.join(strategy, self.manager, self, clock) for _ in range(pods - 1)
         ]
         self.shared_store = pods == 1 or strategy.shared_store
-        self._requests = {
-            spec.id: _Request(spec, spec.pod if spec.pod is not None else index % pods)
-            for index, spec in enumerate(scenario.requests)
-        }
+        self._pods = pods
+        pod_of = serving_pods(scenario.requests, pods)
+        self._requests = {spec.id: _Request(spec, pod_of[spec.id]) for spec in scenario.requests}
         self.steps: list[trace.Step] = []
         self.frozen = False
         self.comparable = True
@@ -167,13 +166,17 @@ class DrivenScheduler(HandDriven, BuiltinState):
         rank = {rid: place for place, (_, rid) in enumerate(waiting)}
         return tuple(self.local_state(rid, rank.get(rid)) for rid in self._requests)
 
+    def pod_of(self, request_id: str) -> int:
+        return self._requests[request_id].pod
+
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]
         spec = req.spec
+        who = kind(spec, req.pod, self._pods)
         if req.state is State.DONE:
-            return (spec.op, spec.qty, "done", req.granted)
+            return (who, spec.qty, "done", req.granted)
         seen = tuple((e.action, e.seen) for events in req.history for e in events)
-        return (spec.op, spec.qty, self.state(request_id).value, seen, queue_rank)
+        return (who, spec.qty, self.state(request_id).value, seen, queue_rank)
 
     def close(self) -> None:
         for manager in reversed(self.managers):  # the first pod owns a shared store

@@ -41,7 +41,7 @@ from vacancy_cli.engine.scheduler import State
 from vacancy_cli.engine.virtual_loop import STEP_LIMIT_S, StepTooLong, VirtualLoop
 from vacancy_cli.model import trace
 from vacancy_cli.model.errors import ScenarioError
-from vacancy_cli.model.requests import AVAILABLE
+from vacancy_cli.model.requests import AVAILABLE, kind, serving_pods
 from vacancy_cli.model.result import Violation, ViolationKind
 from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Strategy
@@ -84,10 +84,9 @@ class OwnScheduler(HandDriven):
         self.manager = self.managers[0]
         self.stock_name = made[0][1]
         self.shared_store = pods == 1
-        self._requests = {
-            spec.id: _Request(spec, spec.pod if spec.pod is not None else index % pods)
-            for index, spec in enumerate(scenario.requests)
-        }
+        self._pods = pods
+        pod_of = serving_pods(scenario.requests, pods)
+        self._requests = {spec.id: _Request(spec, pod_of[spec.id]) for spec in scenario.requests}
         self.steps: list[trace.Step] = []
         self.frozen = False  # kept for the Scheduler's interface: no threading.Lock here
         self.deadlocked = False
@@ -351,14 +350,21 @@ class OwnScheduler(HandDriven):
     def learnable(self) -> bool:
         return not self._loop.clock_read and not self.deadlocked
 
+    def pod_stocks(self) -> tuple[int, ...]:
+        return tuple(self._stock_of(m) for m in self.managers)
+
     def local_states(self) -> tuple[tuple[object, ...], ...]:
         return tuple(self.local_state(rid) for rid in self._requests)
+
+    def pod_of(self, request_id: str) -> int:
+        return self._requests[request_id].pod
 
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]
         spec = req.spec
+        who = kind(spec, req.pod, self._pods)
         if req.state is State.DONE:
-            return (spec.op, spec.qty, "done", req.granted, req.error)
+            return (who, spec.qty, "done", req.granted, req.error)
         seen = tuple((e.action, e.seen) for events in req.history for e in events)
         try:
             where = position(req.coro, self._own.source_file)
@@ -366,7 +372,7 @@ class OwnScheduler(HandDriven):
             self.comparable = False
             where = ("not comparable", request_id)
         state = "woken" if req.state is State.WAITING and self._can_move(req) else req.state.value
-        return (spec.op, spec.qty, state, seen, where, self._rank(req))
+        return (who, spec.qty, state, seen, where, self._rank(req))
 
     def _rank(self, req: _Request) -> object:
         """Where a waiting request stands in the queue of what it waits for."""

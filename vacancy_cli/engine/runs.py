@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from vacancy_cli.engine.checker import check, check_totals
 from vacancy_cli.engine.stepper import Stepper
+from vacancy_cli.model import trace
 from vacancy_cli.model.result import Outcome, Run, ViolationKind
 from vacancy_cli.model.trace import stale_read
 
@@ -51,9 +52,25 @@ def end_of(scheduler: Stepper) -> tuple[int, tuple[str, ...], tuple[ViolationKin
         frozen=frozen if scheduler.frozen else None,
     )
     kinds = tuple(v.kind for v in violations + scheduler.faults())
+    if ViolationKind.LOST_UPDATE not in kinds and _a_pod_lost_one(scheduler, results):
+        kinds = (ViolationKind.LOST_UPDATE, *kinds)
     if any(stale_read(step) for step in scheduler.steps):
         kinds += (ViolationKind.STALE_READ,)
     return scheduler.final_stock, granted, kinds
+
+
+def _a_pod_lost_one(scheduler: Stepper, results: tuple[trace.RequestResult, ...]) -> bool:
+    """With a copy of the stock per pod, the totals cannot show a lost update inside
+    one pod (the final stock is computed from the grants): each copy must equal the
+    start less what its own pod granted."""
+    if scheduler.shared_store:
+        return False
+    sold = [0] * len(scheduler.managers)
+    for result in results:
+        if result.granted:
+            sold[scheduler.pod_of(result.id)] += result.qty
+    copies = scheduler.pod_stocks()
+    return any(copy != scheduler.initial_stock - n for copy, n in zip(copies, sold, strict=True))
 
 
 def outcome_of(

@@ -56,7 +56,7 @@ from vacancy_cli import stock as stores
 from vacancy_cli.engine.builtin_state import BuiltinState
 from vacancy_cli.model import trace
 from vacancy_cli.model.clock import VirtualClock
-from vacancy_cli.model.requests import AVAILABLE, RequestSpec
+from vacancy_cli.model.requests import AVAILABLE, RequestSpec, kind, serving_pods
 from vacancy_cli.model.result import Violation
 from vacancy_cli.model.strategies import Strategy
 from vacancy_cli.stock.base import EventLoopBlocked, Guard, StockManager, ThreadLock
@@ -124,10 +124,8 @@ class Scheduler(BuiltinState):
             stores.join(strategy, self.manager, self, self._clock) for _ in range(pods - 1)
         ]
         self.shared_store = pods == 1 or strategy.shared_store
-        self._pod = {
-            spec.id: spec.pod if spec.pod is not None else index % pods
-            for index, spec in enumerate(requests)
-        }
+        self._pods = pods
+        self._pod = serving_pods(requests, pods)
         self._requests = {spec.id: _Request(spec) for spec in requests}
         self.steps: list[trace.Step] = []
         self.lock_acquisitions = 0
@@ -231,10 +229,14 @@ class Scheduler(BuiltinState):
     def local_state(self, request_id: str, queue_rank: int | None = None) -> tuple[object, ...]:
         req = self._requests[request_id]
         spec = req.spec
+        who = kind(spec, self._pod[request_id], self._pods)
         if req.state is State.DONE:
-            return (spec.op, spec.qty, "done", req.granted)
+            return (who, spec.qty, "done", req.granted)
         seen = tuple((e.action, e.seen) for events in req.history for e in events)
-        return (spec.op, spec.qty, req.state.value, seen, queue_rank)
+        return (who, spec.qty, req.state.value, seen, queue_rank)
+
+    def pod_of(self, request_id: str) -> int:
+        return self._pod[request_id]
 
     def results(self) -> tuple[trace.RequestResult, ...]:
         return tuple(

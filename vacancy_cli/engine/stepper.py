@@ -59,6 +59,13 @@ class Stepper(Protocol):
         user's timers, which the next step's clock fires); else None (a built-in's
         cache keeps its age in its store)."""
 
+    def pod_of(self, request_id: str) -> int:
+        """The pod that serves ``request_id``."""
+
+    def pod_stocks(self) -> tuple[int, ...]:
+        """Each pod's stock, as its own manager counts it (one shared count, or a
+        copy per pod)."""
+
     @property
     def learnable(self) -> bool:
         """The last step is a function of the state it left: it did not freeze the
