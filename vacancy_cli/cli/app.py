@@ -4,18 +4,54 @@ Commands live in ``replay`` (simulate, explore), ``catalog`` (scenarios), ``cour
 ``reserve``; what they share (options, errors to exit statuses, output) in
 ``common``; the loops that talk with the room in ``interactive``. No command
 computes anything itself.
+
+``VacancyGroup`` runs every invocation through ``common.run_app``, so the
+error conventions hold before a command starts too (Click's usage errors) and
+after it ends (output that cannot be written), for every command and in tests
+through ``CliRunner`` alike. ``main`` is the executable's own entry: it also
+settles the real standard streams first (``streams.settle``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from vacancy_cli import __version__
-from vacancy_cli.cli import catalog, common, course, fix, play, replay, reserve
+from vacancy_cli.cli import catalog, common, course, fix, play, replay, reserve, streams
+
+
+class VacancyGroup(TyperGroup):
+    """The root group, whose ``main`` maps everything that escapes to vacancy's own
+    one-line errors and exit statuses instead of Click's and Typer's (a usage box,
+    a traceback). Overriding ``main`` rather than catching around ``app()`` is what
+    makes ``CliRunner`` see the same lines a terminal does."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def invoke() -> Any:
+            return super(VacancyGroup, self).main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+
+        if not standalone_mode:  # a caller that handles Click's exceptions itself
+            return invoke()
+        sys.exit(common.run_app(invoke))
+
 
 app = typer.Typer(
+    cls=VacancyGroup,
     name="vacancy",
     help=(
         "Make race conditions visible: replay a shared ticket counter's requests "
@@ -63,4 +99,12 @@ def _root(
 
 
 def main() -> None:
+    """The ``vacancy`` executable: settle the standard streams, then run the app.
+
+    Process-wide set-up goes here, before the app runs; the app's own exit
+    (``VacancyGroup.main``) ends the process with the command's status.
+    """
+    refused = streams.settle()
+    if refused is not None:
+        sys.exit(refused)
     app(prog_name="vacancy")

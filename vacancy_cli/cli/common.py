@@ -3,6 +3,8 @@
 Errors caused by input (``VacancyError``) become one line on stderr and exit
 status 2; a server lost mid-run (``ServerError``) one line and exit 1; Ctrl-C
 exit 130; anything else is a bug, reported in one line with exit status 1.
+Every error line is escaped (``model.text.printable``): a key or a value
+quoted from the input cannot move the cursor or split the line.
 The command layer is the only one that knows flags: an ``OptionError`` the
 core raises about a parameter (``pods``, ``redis_url``) is worded here with
 the flag that gives it (``--pods``, ``--redis-url``).
@@ -12,10 +14,18 @@ Two things every command shares are settled before any work starts:
 minutes is not lost to a file that cannot be written at its end), and
 ``console`` draws in the theme the root's ``--theme`` (or ``VACANCY_THEME``)
 chose, kept in the Click context's ``meta`` for the one invocation.
+
+``run_app`` is the outermost of these mappings, around the whole Click
+invocation (``cli.app.VacancyGroup``): Click's usage errors (a bad option
+value, an unknown option, a missing argument) become the same one line as every
+other error, ``vacancy: error: ...``, and a second line naming the help to
+read, exit 2; standard output that fails (``cli.streams``) one line and exit 1,
+or nothing for a broken pipe.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -25,8 +35,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import click
 import typer
 
+from vacancy_cli.cli import streams
 from vacancy_cli.model.errors import OptionError, ServerError, VacancyError
 from vacancy_cli.model.strategies import STRATEGY_HELP, Servers
+from vacancy_cli.model.text import printable, shortened
 
 if TYPE_CHECKING:
     from vacancy_cli.render.console import Console
@@ -115,7 +127,7 @@ _THEME_KEY = "vacancy.theme"  # where the root's choice waits in click's Context
 
 
 def fail(message: str, status: int) -> NoReturn:
-    typer.echo(f"vacancy: {message}", err=True)
+    streams.say(printable(message))
     raise typer.Exit(status)
 
 
@@ -132,6 +144,8 @@ def call(work: Callable[[], T]) -> T:
         fail(f"error: {exc}", 1)
     except KeyboardInterrupt:
         fail("interrupted", 130)
+    except streams.OutputLost:
+        raise  # stdout failed under the work (play draws as it goes): run_app says so
     except Exception as exc:  # a bug: say so briefly, never a traceback
         fail(f"internal error: {type(exc).__name__}: {exc}", 1)
 
@@ -145,6 +159,7 @@ def print_json(document: dict[str, Any]) -> None:
     import json
 
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    sys.stdout.flush()  # a full disk or a closed pipe is found now, while run_app can say so
 
 
 def export_path(export: str | None) -> Path | None:
@@ -240,3 +255,51 @@ def progress(label: str, json_out: bool) -> LazyProgress:
     from vacancy_cli.render.progress import LazyProgress
 
     return LazyProgress(label, enabled=not json_out and sys.stderr.isatty())
+
+
+def run_app(invoke: Callable[[], object]) -> int:
+    """Run the whole Click invocation (``standalone_mode=False``); its exit status.
+
+    Whatever escapes a command ends here as at most two lines on stderr, never
+    a traceback or Typer's boxed error: the caller exits with the status.
+    """
+    try:
+        result = invoke()
+        streams.flush()
+    except streams.OutputLost as lost:
+        return streams.report(lost)
+    except click.UsageError as exc:
+        return usage_error(exc)
+    except click.ClickException as exc:
+        streams.say(f"error: {_quoted(exc.format_message())}")
+        return exc.exit_code
+    except click.Abort:  # Click's word for input that ended inside its own prompt
+        streams.say("aborted: the input ended")
+        return 1
+    except KeyboardInterrupt:
+        streams.say("interrupted")
+        return 130
+    except Exception as exc:  # a bug outside call(): still one line
+        streams.say(f"internal error: {type(exc).__name__}: {_quoted(str(exc))}")
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def usage_error(exc: click.UsageError) -> int:
+    """A usage error as every other error: ``vacancy: error: ...``, then the help to read."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # bare ``vacancy``: the help is the answer
+        if text := exc.format_message():  # Typer's Rich help has printed itself already
+            click.echo(text)
+        return exc.exit_code
+    path = exc.ctx.command_path if exc.ctx is not None else "vacancy"
+    streams.say(f"error: {_quoted(exc.format_message())}")
+    streams.say(f"try '{path} --help'", label="")
+    return exc.exit_code
+
+
+_LONG_WORD = re.compile(r"\S{61,}")
+
+
+def _quoted(message: str) -> str:
+    """A message as one safe line: escaped, and any long run (a 4,301-digit value) elided."""
+    return _LONG_WORD.sub(lambda m: shortened(m[0]), printable(message))

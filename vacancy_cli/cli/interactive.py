@@ -11,6 +11,8 @@ transcript.
 
 from __future__ import annotations
 
+import sys
+
 from vacancy_cli.app.play import Game, IllegalMove, PlayView
 from vacancy_cli.render.console import Console
 from vacancy_cli.render.play import (
@@ -29,7 +31,9 @@ HINT = ("hint", "?")
 
 
 def ask(console: Console, question: str) -> str | None:
-    """One line from the user; None at the end of input (Ctrl-D, or a script ran out).
+    """One line from the user; None at the end of input (Ctrl-D, or a script ran out),
+    and when there is no input at all (stdin closed: ``main`` opens it on /dev/null,
+    and this holds for any other caller).
 
     The question stays out of the recording until the answer is known; then both
     go in as one line (``render.play.echo``).
@@ -37,6 +41,8 @@ def ask(console: Console, question: str) -> str | None:
     recording = console.record
     console.record = False
     try:
+        if sys.stdin is None:
+            raise EOFError
         answer: str | None = console.input(question).strip()
     except EOFError:
         answer = None

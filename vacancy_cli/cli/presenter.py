@@ -11,11 +11,14 @@ from vacancy_cli.app.simulate import briefing
 from vacancy_cli.cli.interactive import ask
 from vacancy_cli.model.result import Simulation
 from vacancy_cli.model.scenario import Scenario
-from vacancy_cli.model.strategies import Strategy
+from vacancy_cli.model.strategies import MAX_COUNT, Strategy
 from vacancy_cli.render.console import Console, clear
 from vacancy_cli.render.presenter import note, show_briefing, show_step_frame
 
-_WHOLE = re.compile(r"[+-]?[0-9]+")
+# ASCII digits only ("²" is a digit to str.isdigit, not to int), and no more than the
+# largest stock has: int() refuses 4,301 digits, and no final stock has 17.
+DIGITS = len(str(MAX_COUNT))
+_WHOLE = re.compile(f"[+-]?[0-9]{{1,{DIGITS}}}")
 SHOW_ALL = ("q", "quit")
 
 
@@ -32,8 +35,9 @@ def show_context(
 
 
 def parse_prediction(answer: str) -> int | None:
-    """A whole number, signed or not ("98", "-1", "+3", " 7 "); None for anything else.
-    Negative matters: an oversell ends below zero (``pods`` under asyncio-lock: -1)."""
+    """A whole number, signed or not ("98", "-1", "+3", " 7 "); None for anything else,
+    and for more digits than any stock has. Negative matters: an oversell ends below
+    zero (``pods`` under asyncio-lock: -1)."""
     text = answer.strip()
     return int(text) if _WHOLE.fullmatch(text) else None
 
@@ -49,8 +53,8 @@ def ask_final_stock(console: Console, strategy: str) -> int | None:
             return guess
         note(
             console,
-            "Type a whole number, such as 98 or -1: negative numbers are allowed "
-            "(an oversell ends below 0).",
+            f"Type a whole number, such as 98 or -1, of at most {DIGITS} digits: negative "
+            "numbers are allowed (an oversell ends below 0).",
         )
 
 

@@ -4,12 +4,15 @@ A scenario is data a facilitator writes without Python (TOML, read with the
 standard library's ``tomllib``). Validation happens here, once, so that every
 engine downstream can trust the model; every problem becomes one
 ``ScenarioError`` line naming the file, the key and what was expected.
+Every text the file supplies for people to read (the title, lesson, challenge,
+hints and notes) is escaped here (``text.printable``), so no view can send a
+scenario's control characters to a terminal (``scenario_file`` bounds the
+reading itself).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -19,7 +22,9 @@ from vacancy_cli.model import trace
 from vacancy_cli.model.errors import OptionError, ScenarioError, ScheduleError
 from vacancy_cli.model.goal import VIOLATION_CHOICES, Goal
 from vacancy_cli.model.requests import AVAILABLE, OPS, RequestSpec
+from vacancy_cli.model.scenario_file import read_toml
 from vacancy_cli.model.strategies import MAX_COUNT, parse_strategy, split_ref
+from vacancy_cli.model.text import printable, shortened
 
 TOP_KEYS = (
     "title",
@@ -40,7 +45,7 @@ TOP_KEYS = (
 GOAL_KEYS = ("strategy", "final_stock", "violation", "granted", "stale_reads")
 REQUEST_KEYS = ("id", "op", "qty", "pod")
 DEFAULT_STRATEGIES = ("none", "asyncio-lock")
-_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_ID = re.compile(r"[A-Za-z0-9_-]+")  # with fullmatch: "$" would let "A\n" through
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ def bundled_names() -> list[str]:
 def _name_of(path: Path) -> str:
     stem = path.stem
     prefix, _, rest = stem.partition("-")
-    return rest if prefix.isdigit() and rest else stem
+    return rest if re.fullmatch("[0-9]+", prefix) and rest else stem
 
 
 def find_scenario(ref: str) -> Path:
@@ -142,15 +147,7 @@ def find_scenario(ref: str) -> Path:
 
 def load_scenario(ref: str) -> Scenario:
     path = find_scenario(ref)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
-    return parse_scenario(data, source=str(path), name=_name_of(path))
+    return parse_scenario(read_toml(path), source=str(path), name=_name_of(path))
 
 
 def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
@@ -184,9 +181,9 @@ def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
         pods=pods,
         goal=_goal(data, where, ids, strategies or (_manager_label(manager or ""),)),
         manager=manager,
-        name=name,
-        title=where.text(data, "title", default=name),
-        lesson=where.text(data, "lesson", default=""),
+        name=printable(name),
+        title=printable(where.text(data, "title", default=name)),
+        lesson=printable(where.text(data, "lesson", default=""), lines=True),
         stock=stock,
         strategies=strategies,
         schedule=schedule,
@@ -242,7 +239,8 @@ def _goal(
     unknown = sorted(set(raw) - set(GOAL_KEYS))
     if unknown:
         raise ScenarioError(
-            f"{where.source}: unknown key 'goal.{unknown[0]}' (known keys: {', '.join(GOAL_KEYS)})"
+            f"{where.source}: unknown key {'goal.' + unknown[0]!r} "
+            f"(known keys: {', '.join(GOAL_KEYS)})"
         )
     at = _Where(where.source, "goal.")
     strategy = _strategy_name(
@@ -257,7 +255,7 @@ def _goal(
             raise at.fail("granted", f"a list of request ids among {', '.join(ids)}", granted)
         granted = tuple(granted)
     return Goal(
-        text=text,
+        text=printable(text, lines=True),
         strategy=strategy,
         final_stock=at.whole(raw, "final_stock", minimum=0) if "final_stock" in raw else None,
         violation=violation,
@@ -275,7 +273,8 @@ class _Where:
 
     def fail(self, key: str, expected: str, got: object) -> ScenarioError:
         return ScenarioError(
-            f"{self.source}: key '{self.prefix}{key}' must be {expected}, got {got!r}"
+            f"{self.source}: key {self.prefix + key!r} must be {expected}, "
+            f"got {shortened(repr(got))}"
         )
 
     def whole(
@@ -303,7 +302,7 @@ class _Where:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.fail(key, "a list of non-empty strings", value)
-        return tuple(value)
+        return tuple(printable(v, lines=True) for v in value)
 
 
 def _requests(data: dict[str, Any], where: _Where) -> tuple[RequestSpec, ...]:
@@ -313,21 +312,23 @@ def _requests(data: dict[str, Any], where: _Where) -> tuple[RequestSpec, ...]:
     if not isinstance(raw, list) or not raw or not all(isinstance(r, dict) for r in raw):
         raise where.fail("requests", "a list of [[requests]] tables", raw)
     specs: list[RequestSpec] = []
+    seen: set[str] = set()  # ids so far: a list scan made 2,000 requests cost 2 million compares
     for index, item in enumerate(raw, start=1):
         at = _Where(where.source, f"requests[{index}].")
         unknown = sorted(set(item) - set(REQUEST_KEYS))
         if unknown:
             raise ScenarioError(
-                f"{where.source}: unknown key 'requests[{index}].{unknown[0]}' "
+                f"{where.source}: unknown key {f'requests[{index}].{unknown[0]}'!r} "
                 f"(known keys: {', '.join(REQUEST_KEYS)})"
             )
         if "id" not in item:
             raise ScenarioError(f"{where.source}: missing key 'requests[{index}].id'")
         rid = item["id"]
-        if not isinstance(rid, str) or not _ID.match(rid):
+        if not isinstance(rid, str) or not _ID.fullmatch(rid):
             raise at.fail("id", "a name of letters, digits, '-' or '_'", rid)
-        if any(s.id == rid for s in specs):
+        if rid in seen:
             raise ScenarioError(f"{where.source}: request id {rid!r} is used twice")
+        seen.add(rid)
         op = at.text(item, "op", default="reserve")
         if op not in OPS:
             raise at.fail("op", "'reserve' or 'available'", op)
@@ -380,7 +381,7 @@ def _strategy_name(text: str, where: _Where, key: str) -> str:
     try:
         return parse_strategy(text).name
     except OptionError as exc:
-        raise ScenarioError(f"{where.source}: key '{key}': {exc}") from None
+        raise ScenarioError(f"{where.source}: key {key!r}: {exc}") from None
 
 
 def _expect(data: dict[str, Any], where: _Where) -> dict[str, int]:

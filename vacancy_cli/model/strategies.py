@@ -24,6 +24,7 @@ import re
 from typing import NamedTuple
 
 from vacancy_cli.model.errors import OptionError
+from vacancy_cli.model.text import shortened
 
 # The largest stock or quantity every store holds exactly: Redis runs the ADR's
 # Lua script on doubles, PostgreSQL and SQLite on 64-bit integers.
@@ -218,6 +219,7 @@ ONE_STRATEGY_HELP = f"{_LOCAL_HELP}; with a server: {', '.join(_SERVER_NAMES)}"
 STRATEGY_HELP = f"{_LOCAL_HELP}, all; with a server: {', '.join(_SERVER_NAMES)}"
 
 
+_PERMITS = re.compile(f"[0-9]{{1,{len(str(MAX_COUNT))}}}")
 _OWN_REF = re.compile(r"(?P<path>.+?\.py)(?::(?P<name>[A-Za-z_][\w.<>]*))?")
 
 
@@ -264,11 +266,14 @@ def _parse(text: str, servers: Servers, expected: str) -> Strategy:
         return row._replace(url=servers.url(row.server)) if row.server else row
     match = re.fullmatch(r"semaphore(?::(.*))?", name)
     if match is None:
-        raise OptionError(f"unknown strategy {text!r}: expected {expected}")
+        raise OptionError(f"unknown strategy {shortened(repr(text))}: expected {expected}")
     count = match[1] if match[1] is not None else str(DEFAULT_PERMITS)
-    if not count.isdigit() or int(count) < 1:
+    # ASCII digits, at most as many as MAX_COUNT has: str.isdigit() accepts "²", which
+    # int() refuses, and int() refuses more than 4,300 digits.
+    if not _PERMITS.fullmatch(count) or not 1 <= int(count) <= MAX_COUNT:
         raise OptionError(
-            f"strategy {text!r}: the permit count must be a whole number >= 1, as in semaphore:2"
+            f"strategy {shortened(repr(text))}: the permit count must be a whole number from 1 to "
+            f"{MAX_COUNT:,}, as in semaphore:2"
         )
     return semaphore(int(count))
 

@@ -138,7 +138,10 @@ def _write_atomically(path: Path, content: str) -> None:
 
 
 def to_markdown(renderables: list[RenderableType], title: str) -> str:
-    blocks = [f"# {title}"] + [b for r in renderables if (b := _block(r))]
+    # The heading is escaped as the body is, and kept to its one line: a title is
+    # the scenario author's text, and a newline in it would end the heading.
+    heading = _escape(" ".join(title.split()))
+    blocks = [f"# {heading}"] + [b for r in renderables if (b := _block(r))]
     return "\n\n".join(blocks) + "\n"
 
 
