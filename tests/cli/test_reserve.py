@@ -272,3 +272,29 @@ def test_kill_pod_after_without_pods_says_it_needs_pods(args: tuple[str, ...]) -
     assert "--kill-pod-after needs --pods N" in err
     assert "sqlite-naive, sqlite-locked, sqlite-conditional" in err
     assert "--pods with --strategy" not in err  # not the complaint about --pods it had
+
+
+HUGE = "9" * 4400
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--sweep", "²"],
+        ["--qty", "²"],
+        ["--latency", "²"],
+        ["--stock", HUGE],
+        ["--qty", HUGE],
+        ["--seed", HUGE],
+        ["--requests", HUGE],
+        ["--latency", HUGE + "s"],
+        ["--sweep", HUGE],
+    ],
+)
+def test_unicode_digits_and_huge_numbers_are_one_short_line_and_exit_2(args: list[str]) -> None:
+    """isdigit() takes '²' and int() then fails; a 4,400-digit number passes the int
+    digit limit: both were 'internal error', exit 1, and a huge value filled the line."""
+    code, out, err = invoke(*args)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and len(err) < 200
+    assert "internal error" not in err and "Traceback" not in err

@@ -22,7 +22,17 @@ import typer
 from typer.core import TyperGroup
 
 from vacancy_cli import __version__
-from vacancy_cli.cli import catalog, common, course, fix, play, replay, reserve, streams
+from vacancy_cli.cli import (
+    catalog,
+    common,
+    course,
+    fix,
+    play,
+    replay,
+    reserve,
+    signals,
+    streams,
+)
 
 
 class VacancyGroup(TyperGroup):
@@ -107,4 +117,5 @@ def main() -> None:
     refused = streams.settle()
     if refused is not None:
         sys.exit(refused)
+    signals.install()  # SIGTERM and SIGHUP take Ctrl-C's way out: cleaned up, exit 130
     app(prog_name="vacancy")

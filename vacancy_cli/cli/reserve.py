@@ -66,7 +66,8 @@ def reserve(
         typer.Option(
             metavar="DURATION",
             help="Simulated I/O between reading the stock and writing it back (inside the "
-            "lock, for a locking strategy), e.g. 1ms, 0.5ms, 250us, 2s. 0: no await at all.",
+            "lock, for a locking strategy), e.g. 1ms, 0.5ms, 250us, 2s (at most 60s). 0: no "
+            "await at all.",
         ),
     ] = "0",
     reads: Annotated[
@@ -92,16 +93,17 @@ def reserve(
         int | None,
         typer.Option(
             metavar="N",
-            help="Run the load from N pods: real processes sharing one SQLite file (with a "
-            "sqlite-* strategy); conservation is then checked from the database.",
+            help="Run the load from N pods (at most 64): real processes sharing one SQLite "
+            "file (with a sqlite-* strategy); conservation is then checked from the database. "
+            "A pod that fails stops the run: exit 1, naming the pod and why.",
         ),
     ] = None,
     kill_pod_after: Annotated[
         str | None,
         typer.Option(
             metavar="DURATION",
-            help="With --pods: SIGKILL pod 1 this long after the start, e.g. 300ms; no "
-            "committed reservation may be lost.",
+            help="With --pods: SIGKILL pod 1 this long after the start, e.g. 300ms (at most "
+            "1 hour); no committed reservation may be lost.",
         ),
     ] = None,
     manager: ManagerOpt = None,
@@ -120,7 +122,9 @@ def reserve(
 
     Exit status: 0 when the stock checks out, or when `none` loses updates
     (that is the lesson); 1 when a strategy that claims safety (asyncio-lock,
-    semaphore:1) loses or oversells; 2 for a bad option.
+    semaphore:1) loses or oversells, or a pod fails; 2 for a bad option; 130
+    when stopped by Ctrl-C, SIGTERM or SIGHUP (within a second, pods and
+    temporary databases removed).
 
     Without --latency nothing awaits inside the lock, so the lock is never
     contended (the ADR's own reserve); add --latency to see contention.
@@ -138,7 +142,7 @@ def reserve(
       vacancy reserve --strategy all --latency 1ms --stock 800
     """
     from vacancy_cli.live.load import own_label, run_reserve
-    from vacancy_cli.live.options import options_from_text, parse_latency
+    from vacancy_cli.live.options import MAX_KILL_AFTER_S, options_from_text, parse_latency
 
     path = export_path(export)
     given = servers(redis_url, postgres_url)
@@ -166,7 +170,7 @@ def reserve(
         kill = (
             None
             if kill_pod_after is None
-            else call(lambda: parse_latency(kill_pod_after, "--kill-pod-after"))
+            else call(lambda: parse_latency(kill_pod_after, "--kill-pod-after", MAX_KILL_AFTER_S))
         )
         _reserve_pods(options, pods, kill, path, json_out)
         return

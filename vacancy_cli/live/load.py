@@ -9,6 +9,11 @@ Concurrency is a pool of workers, each taking the next request in turn: at most
 ``concurrency`` requests are in flight, and a million requests cost a million
 coroutine calls, not a million tasks.
 
+Ctrl-C (SIGTERM, SIGHUP: ``cli/signals.py``) stops a load at once. The first
+one cancels the load's task, but a cancellation lands only where a task yields,
+and with no latency a request never does: so each worker also asks, before
+each request, whether the load is being cancelled, and stops there.
+
 Lock waits are timed by the live hooks (``hooks.py``); what a run found is in
 ``result.py``, and its JSON in ``report/documents.py``.
 
@@ -29,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from vacancy_cli import stock as stores
 from vacancy_cli.engine.checker import check_totals
 from vacancy_cli.live.hooks import LiveHooks, MonotonicClock
+from vacancy_cli.live.interrupt import run_interruptible
 from vacancy_cli.live.options import LoadOptions, at_least, parse_sweep
 from vacancy_cli.live.result import Comparison, LoadResult, Sweep, lock_wait, wait_histogram
 from vacancy_cli.model.clock import Clock
@@ -110,14 +116,20 @@ class _Tally:
 
 
 async def _worker(
-    manager: StockManager | LiveOwn, plan: _Plan, tally: _Tally, report: Callable[[], None] | None
+    manager: StockManager | LiveOwn,
+    plan: _Plan,
+    tally: _Tally,
+    report: Callable[[], None] | None,
+    load: asyncio.Task[Any],
 ) -> None:
-    """Take the next request until none are left. The hot loop: keep it lean."""
+    """Take the next request until none are left, or ``load`` (the task running the
+    load) is being cancelled: a Ctrl-C. The hot loop: keep it lean."""
     reserve = manager.reserve
     reads, qtys, qty = plan.reads, plan.qtys, plan.qty
     total = plan.requests
     mask = plan.report_every - 1
-    while tally.started < total:
+    cancelling = load.cancelling
+    while tally.started < total and not cancelling():
         index = tally.started
         tally.started = index + 1
         if reads is not None and reads[index]:
@@ -141,15 +153,18 @@ async def run_load_async(
     on_progress: OnProgress | None = None,
     clock: Clock | None = None,
     join: StockManager | None = None,
+    plan: _Plan | None = None,
 ) -> LoadResult:
     """Run one load on the running loop and check it. ``clock`` feeds the read cache.
 
     ``join``: run as another pod of the service ``join`` belongs to (a process of
     ``vacancy reserve --pods``), on the store it shares, instead of a new one.
+    ``plan``: the requests, drawn up already (``run_load`` draws them before the
+    loop starts, where a Ctrl-C stops ten million draws at once).
     """
     options.validate()
     strategy = _row(options)
-    plan = _plan(options)
+    plan = _plan(options) if plan is None else plan
     hooks = LiveHooks(options.requests, options.latency_s, options.yield_at_checkpoint)
     if join is None:
         manager = _build(strategy, options, hooks, clock)
@@ -162,9 +177,11 @@ async def run_load_async(
         tally = _Tally()
         total = options.requests
         report = None if on_progress is None else lambda: on_progress(tally.finished, total)
-        workers = [_worker(manager, plan, tally, report) for _ in range(options.workers)]
+        load = asyncio.current_task()
+        assert load is not None  # run_load_async always runs as a task
+        workers = [_worker(manager, plan, tally, report, load) for _ in range(options.workers)]
         start = perf_counter()
-        frozen = await _drive(workers)
+        frozen = await _drive(workers, load)
         elapsed = perf_counter() - start
         if report is not None:
             report()
@@ -183,17 +200,22 @@ async def run_load_async(
         manager.close()
 
 
-async def _drive(workers: list[Coroutine[Any, Any, None]]) -> bool:
+async def _drive(workers: list[Coroutine[Any, Any, None]], load: asyncio.Task[Any]) -> bool:
     """Run the workers to the end; True if the event loop froze (the run stopped there).
 
     A task group, so that the first worker to fail stops the others: a frozen
     loop runs nothing more, and a bug is not hidden behind the rest of the load.
     Any other failure is raised as itself, not as the group: a lost server fails
     every request in flight alike, and the command reports it in one line.
+    Making a million tasks takes seconds: a Ctrl-C (``load`` cancelling) stops that too.
     """
     try:
         async with asyncio.TaskGroup() as group:
-            for worker in workers:
+            for made, worker in enumerate(workers):
+                if not made & 1023 and load.cancelling():
+                    for unmade in workers[made:]:
+                        unmade.close()  # never started: nothing to clean up
+                    break
                 group.create_task(worker)
     except BaseExceptionGroup as failures:
         _, others = failures.split(EventLoopBlocked)
@@ -209,8 +231,13 @@ def _first(failures: BaseExceptionGroup[BaseException]) -> BaseException:
 
 
 def run_load(options: LoadOptions, on_progress: OnProgress | None = None) -> LoadResult:
-    """``vacancy reserve``: run one load on a fresh event loop and check it."""
-    return asyncio.run(run_load_async(options, on_progress))
+    """``vacancy reserve``: run one load on a fresh event loop and check it.
+
+    A Ctrl-C (or SIGTERM, SIGHUP) raises ``KeyboardInterrupt`` here, once the load
+    has stopped and its store is closed (``interrupt.py``).
+    """
+    plan = _plan(options.validate())
+    return run_interruptible(run_load_async(options, on_progress, plan=plan))
 
 
 def run_sweep(

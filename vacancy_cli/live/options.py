@@ -18,10 +18,14 @@ from vacancy_cli.model.strategies import (
     parse_strategy,
     strategy_name,
 )
+from vacancy_cli.model.text import shortened
 
 # Limits that keep a typo from exhausting memory, or a store from overflowing.
 MAX_REQUESTS = 10_000_000  # the plan and the lock waits take up to 17 bytes a request
 MAX_ALL_AT_ONCE = 1_000_000  # one task per request, about 1 KB each
+# Each locked request sleeps this long: a minute is already an hour for 60 requests.
+MAX_LATENCY_S = 60.0
+MAX_KILL_AFTER_S = 3600.0  # --kill-pod-after: an hour is longer than any load worth running
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,8 @@ class LoadOptions:
             raise OptionError(f"--reads {self.reads:g}: expected a fraction from 0 to 1")
         if self.latency_s < 0:
             raise OptionError(f"--latency {self.latency_s:g}s: must not be negative")
+        if not self.latency_s <= MAX_LATENCY_S:  # also NaN
+            raise OptionError(f"--latency {self.latency_s:g}s: at most {MAX_LATENCY_S:g}s")
         at_least("--seed", self.seed, 0)
         if self.strategy != ALL:
             parse_strategy(self.strategy)
@@ -90,8 +96,8 @@ def at_most(option: str, value: int, high: int, why: str) -> None:
 def parse_count(option: str, text: str, low: int = 0) -> int:
     """A whole number typed for ``option``; one clear line if it is not one."""
     value = text.strip().replace("_", "").replace(",", "")
-    if not re.fullmatch(r"[+-]?\d+", value):
-        raise OptionError(f"{option} {text!r}: expected a whole number >= {low}")
+    if not re.fullmatch(r"[+-]?[0-9]{1,20}", value):  # ASCII digits, few enough for int()
+        raise OptionError(f"{option} {shortened(text)!r}: expected a whole number >= {low}")
     number = int(value)
     at_least(option, number, low)
     return number
@@ -99,29 +105,38 @@ def parse_count(option: str, text: str, low: int = 0) -> int:
 
 def parse_qty(text: str) -> tuple[int, int]:
     """``2`` or ``1-3``: a fixed quantity, or a range drawn per request."""
-    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text)
+    match = re.fullmatch(r"\s*([0-9]{1,20})\s*(?:-\s*([0-9]{1,20})\s*)?", text)
     if match is None:
-        raise OptionError(f"--qty {text!r}: expected N or LOW-HIGH, as in 2 or 1-3")
+        raise OptionError(f"--qty {shortened(text)!r}: expected N or LOW-HIGH, as in 2 or 1-3")
     low = int(match[1])
     high = int(match[2]) if match[2] is not None else low
     if low < 1 or high < low:
-        raise OptionError(f"--qty {text!r}: expected N or LOW-HIGH with 1 <= LOW <= HIGH")
+        raise OptionError(
+            f"--qty {shortened(text)!r}: expected N or LOW-HIGH with 1 <= LOW <= HIGH"
+        )
     return low, high
 
 
 _UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6}
 
 
-def parse_latency(text: str, option: str = "--latency") -> float:
-    """``1ms``, ``0.5ms``, ``250us``, ``2s`` or ``0``, in seconds.
+def parse_latency(text: str, option: str = "--latency", most: float = MAX_LATENCY_S) -> float:
+    """``1ms``, ``0.5ms``, ``250us``, ``2s`` or ``0``, in seconds, at most ``most``.
 
     A bare number other than 0 is refused: ``--latency 1`` meant as 1 ms would
-    otherwise serialize a thousand one-second sleeps behind the lock.
+    otherwise serialize a thousand one-second sleeps behind the lock. So is a
+    duration over ``most``: four hundred nines is infinity to a float, and a
+    sleep that never ends.
     """
-    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|ms|us|µs)?\s*", text)
+    number = r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+"  # ASCII digits (float() has no digit limit)
+    match = re.fullmatch(rf"\s*({number})\s*(s|ms|us|µs)?\s*", text)
+    shown = shortened(text)
     if match is None or (match[2] is None and float(match[1]) != 0):
-        raise OptionError(f"{option} {text!r}: expected a duration such as 1ms, 0.5ms, 2s or 0")
-    return float(match[1]) * _UNITS[match[2] or "s"]
+        raise OptionError(f"{option} {shown!r}: expected a duration such as 1ms, 0.5ms, 2s or 0")
+    seconds = float(match[1]) * _UNITS[match[2] or "s"]
+    if not seconds <= most:
+        raise OptionError(f"{option} {shown!r}: at most {most:g}s")
+    return seconds
 
 
 def parse_reads(text: str) -> float:
@@ -130,15 +145,19 @@ def parse_reads(text: str) -> float:
     except ValueError:
         fraction = -1.0
     if not 0.0 <= fraction <= 1.0:
-        raise OptionError(f"--reads {text!r}: expected a fraction from 0 to 1, as in 0.9")
+        raise OptionError(
+            f"--reads {shortened(text)!r}: expected a fraction from 0 to 1, as in 0.9"
+        )
     return fraction
 
 
 def parse_sweep(text: str) -> tuple[int, ...]:
     """``10,100,1000``: the concurrency levels of a sweep, in the order given."""
     parts = [part for part in text.replace(" ", "").split(",") if part]
-    if not parts or not all(part.isdigit() and int(part) >= 1 for part in parts):
-        raise OptionError(f"--sweep {text!r}: expected concurrency levels >= 1, as in 10,100,1000")
+    if not parts or not all(re.fullmatch(r"[0-9]{1,8}", p) and int(p) >= 1 for p in parts):
+        raise OptionError(
+            f"--sweep {shortened(text)!r}: expected concurrency levels >= 1, as in 10,100,1000"
+        )
     return tuple(int(part) for part in parts)
 
 

@@ -35,7 +35,8 @@ class OptionError(VacancyError):
 
 
 class ServerError(Exception):
-    """A database server that stopped answering in the middle of a run.
+    """A database server that stopped answering in the middle of a run: the connection
+    broke, or nothing came back within the URL's timeout (``model/urls.py``).
 
     Not a ``VacancyError``: the input was fine, so the CLI exits 1, with this
     one line, and no traceback.

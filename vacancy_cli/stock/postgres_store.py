@@ -10,25 +10,68 @@ Through psycopg 3: its synchronous side sets the stock up and reads it between
 steps, its asynchronous side serves the requests. Each manager owns a row of
 its own in a shared ``vacancy_stock`` table. The URL, the pool and the errors
 are the server base's (``server.py``).
+
+psycopg waits for a server with no deadline once connected, so a stopped
+server (``kill -STOP``) would hang a run for ever. Both sides use a connection
+class of ours whose ``wait`` (the one place psycopg waits for the socket) has
+one: the asynchronous side runs psycopg's own wait under ``asyncio.timeout``
+and, if it gives up or is cancelled, drops the connection instead of sending
+psycopg's polite cancel request (which a stopped server would not answer
+either: 10 s more per request in flight, and a warning each); the synchronous
+side passes the timeout to psycopg's ``wait`` (psycopg 3.3 and later).
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import inspect
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from vacancy_cli.model import trace
-from vacancy_cli.model.errors import ServerUrlError
-from vacancy_cli.stock.server import ServerStockManager, driver, one_line
+from vacancy_cli.model.urls import DEFAULT_TIMEOUT_S
+from vacancy_cli.stock.server import ServerStockManager, driver
 
 _TABLE = "CREATE TABLE IF NOT EXISTS vacancy_stock (id TEXT PRIMARY KEY, qty BIGINT NOT NULL)"
 _SELECT = "SELECT qty FROM vacancy_stock WHERE id = %s"
 _UPDATE = "UPDATE vacancy_stock SET qty = %s WHERE id = %s"
 
 
+_INTERVAL_S = 0.1  # psycopg's own poll interval (it lets Ctrl-C through)
+
+
 def _psycopg() -> Any:
-    return driver("psycopg", "postgres", "psycopg 3")
+    return driver("psycopg", "postgres", "psycopg 3", ("psycopg_pool",))
+
+
+@functools.cache
+def _connections() -> tuple[Any, Any]:
+    """psycopg's connection classes with a deadline on every wait (see the module's doc)."""
+    psycopg = _psycopg()
+    from psycopg import waiting
+
+    async def wait_async(self: Any, gen: Any, interval: float = _INTERVAL_S, **_: Any) -> Any:
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                return await waiting.wait_async(gen, self.pgconn.socket, interval)
+        except (TimeoutError, asyncio.CancelledError):
+            self.pgconn.finish()  # no cancel request: the server may not answer it either
+            raise
+
+    def wait_sync(self: Any, gen: Any, interval: float = _INTERVAL_S, **_: Any) -> Any:
+        return base_wait(self, gen, interval, self.timeout_s)
+
+    base_wait = psycopg.Connection.wait
+    has_deadline = "timeout" in inspect.signature(base_wait).parameters
+    attrs = {"timeout_s": DEFAULT_TIMEOUT_S}
+    sync = type("TimedConnection", (psycopg.Connection,), {**attrs, "wait": wait_sync})
+    return (
+        sync if has_deadline else psycopg.Connection,
+        type("TimedAsyncConnection", (psycopg.AsyncConnection,), {**attrs, "wait": wait_async}),
+    )
 
 
 class PostgresStockManager(ServerStockManager):
@@ -39,16 +82,32 @@ class PostgresStockManager(ServerStockManager):
     def _connect(self, server: str) -> Any:
         psycopg = _psycopg()
         try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=3)
+            db = _connections()[0].connect(self.url, **self._options())
         except psycopg.ProgrammingError as exc:
-            raise ServerUrlError(server, f"{self.url!r}: {one_line(exc)}") from None
+            raise self._malformed(exc) from None
         except psycopg.Error as exc:
-            raise ServerUrlError(
-                server, f"{self.url}: cannot reach the server: {one_line(exc)}"
-            ) from None
+            raise self._unreachable(exc) from None
+        db.timeout_s = self.timeout_s
+        return db
+
+    def _options(self) -> dict[str, Any]:
+        # libpq's connect_timeout is whole seconds, at least 2: the asynchronous
+        # side bounds its connect by timeout_s itself.
+        return {"autocommit": True, "connect_timeout": max(2, math.ceil(self.timeout_s))}
 
     def _lost(self) -> tuple[type[BaseException], ...]:
         return (_psycopg().Error,)
+
+    def _timed_out(self, exc: BaseException) -> bool:
+        errors = _psycopg().errors
+        timeouts = tuple(
+            found
+            for found in (
+                getattr(errors, name, None) for name in ("ConnectionTimeout", "_WaitTimeout")
+            )
+            if isinstance(found, type)
+        )
+        return isinstance(exc, (TimeoutError, *timeouts))
 
     def _create(self, stock: int) -> None:
         self._sync.execute(_TABLE)
@@ -65,8 +124,10 @@ class PostgresStockManager(ServerStockManager):
 
     @asynccontextmanager
     async def _session(self) -> AsyncIterator[Any]:
-        psycopg = _psycopg()
-        async with await psycopg.AsyncConnection.connect(self.url, autocommit=True) as db:
+        async with asyncio.timeout(self.timeout_s):
+            db = await _connections()[1].connect(self.url, **self._options())
+        db.timeout_s = self.timeout_s
+        async with db:
             yield db
 
     async def _get(self, session: Any) -> int:

@@ -5,7 +5,10 @@
 - ``redis-naive`` is its contrast: ``GET``, await, ``SET`` what was read minus
   the quantity. Every command is atomic, the reservation is not.
 
-The URL, the pool and the errors are the server base's (``server.py``).
+The URL, the pool and the errors are the server base's (``server.py``). Both
+clients wait at most the URL's timeout to connect and for each answer, and
+never retry: redis-py retries a timed-out command three times by default,
+which would quadruple the wait for a server that stopped answering.
 """
 
 from __future__ import annotations
@@ -14,8 +17,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from vacancy_cli.model import trace
-from vacancy_cli.model.errors import ServerUrlError
-from vacancy_cli.stock.server import ServerStockManager, driver, one_line
+from vacancy_cli.stock.server import ServerStockManager, driver
 
 # The ADR's script, as printed there (with the stock's key and the quantity as
 # arguments); it returns the stock left, or -1 when there was not enough.
@@ -30,7 +32,7 @@ return -1
 
 
 def _redis() -> Any:
-    return driver("redis", "redis", "redis-py")
+    return driver("redis", "redis", "redis-py", ("push_response",))
 
 
 class RedisStockManager(ServerStockManager):
@@ -41,18 +43,27 @@ class RedisStockManager(ServerStockManager):
     def _connect(self, server: str) -> Any:
         redis = _redis()
         try:
-            client = redis.Redis.from_url(self.url, socket_connect_timeout=3, socket_timeout=5)
+            client = redis.Redis.from_url(self.url, **self._limits(redis.retry.Retry))
             client.ping()
         except ValueError as exc:
-            raise ServerUrlError(server, f"{self.url!r}: {one_line(exc)}") from None
+            raise self._malformed(exc) from None
         except redis.exceptions.RedisError as exc:
-            raise ServerUrlError(
-                server, f"{self.url}: cannot reach the server: {one_line(exc)}"
-            ) from None
+            raise self._unreachable(exc) from None
         return client
+
+    def _limits(self, retry: Any) -> dict[str, Any]:
+        """Timeouts (a ``socket_timeout`` in the URL still wins) and no retries."""
+        return {
+            "socket_connect_timeout": self.timeout_s,
+            "socket_timeout": self.timeout_s,
+            "retry": retry(_redis().backoff.NoBackoff(), 0),
+        }
 
     def _lost(self) -> tuple[type[BaseException], ...]:
         return (_redis().exceptions.RedisError,)
+
+    def _timed_out(self, exc: BaseException) -> bool:
+        return isinstance(exc, TimeoutError | _redis().exceptions.TimeoutError)
 
     @property
     def _name(self) -> str:
@@ -71,8 +82,9 @@ class RedisStockManager(ServerStockManager):
         self._sync.set(self._name, value)
 
     def _session(self) -> AbstractAsyncContextManager[Any]:
-        client: AbstractAsyncContextManager[Any] = _redis().asyncio.Redis.from_url(
-            self.url, single_connection_client=True
+        redis = _redis()
+        client: AbstractAsyncContextManager[Any] = redis.asyncio.Redis.from_url(
+            self.url, single_connection_client=True, **self._limits(redis.asyncio.retry.Retry)
         )
         return client
 

@@ -5,6 +5,12 @@ see each other; each request talks over a connection of its own, at most
 ``POOL_SIZE`` at once, as a service's pool would allow. A synchronous client
 sets the stock up and reads it between steps (``total``), outside any request.
 
+A server that stops answering (``kill -STOP``, a cable pulled) must not hang a
+run: connecting and every command wait at most ``timeout_s`` (the URL's
+``timeout`` parameter, ``model/urls.py``; 5 s by default), and then the run
+ends with one line, ``ServerError``. Every URL and driver message shown is
+redacted first: passwords never reach the terminal.
+
 Extension points, filled by ``redis_store`` and ``postgres_store``:
 ``_connect`` (the synchronous client), ``_create``/``_drop`` (the stock's key
 or row), ``_get_sync``/``_set_sync``, ``_session`` (a request's connection),
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -25,18 +32,36 @@ from vacancy_cli.model import trace
 from vacancy_cli.model.clock import Clock
 from vacancy_cli.model.errors import OptionError, ServerError, ServerUrlError
 from vacancy_cli.model.strategies import Strategy
+from vacancy_cli.model.urls import redact, scrub, split_timeout
 from vacancy_cli.stock.base import POOL_SIZE, Hooks, StockManager
 
 
-def driver(module: str, extra: str, client: str) -> Any:
-    """The server's client library, an optional extra: one clear line when it is missing."""
+def driver(module: str, extra: str, client: str, loggers: tuple[str, ...] = ()) -> Any:
+    """The server's client library, an optional extra: one clear line when it is missing.
+
+    Its loggers (``module`` and ``loggers``) get a ``NullHandler``: a server lost
+    mid-run makes psycopg log a warning for every request in flight, which,
+    with no logging configured, Python's last-resort handler prints on stderr
+    ahead of the one line the run ends with. A program that configures logging
+    still receives every record (they propagate as before).
+    """
     try:
-        return importlib.import_module(module)
+        found = importlib.import_module(module)
     except ImportError:
         raise OptionError(
             f"the {extra} strategies need {client}: pip install 'vacancy[{extra}]' "
             f"(or '.[{extra}]')"
         ) from None
+    for name in (module, *loggers):
+        quiet(name)
+    return found
+
+
+def quiet(name: str) -> None:
+    """Keep the logger ``name`` off Python's last-resort handler (once)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def one_line(exc: BaseException) -> str:
@@ -57,12 +82,22 @@ class ServerStockManager(StockManager):
             raise ServerUrlError(
                 server, f"not given: {strategy.name} needs one, e.g. {self.example_url}"
             )
-        self.url = strategy.url
+        try:
+            self.url, self.timeout_s = split_timeout(strategy.url)
+        except ValueError as exc:
+            raise ServerUrlError(server, f"{redact(strategy.url)}: {exc}") from None
+        self.server = server
+        self.shown_url = redact(self.url)
+        self._gone = False  # the server stopped answering: close() asks it nothing more
         self.key = key or uuid.uuid4().hex
         self._owns_key = key is None
         self._sync = self._connect(server)
         if self._owns_key:
-            self._create(stock)
+            try:
+                self._create(stock)
+            except self._lost() as exc:  # silent now (exit 1), or refusing our key or table
+                self._sync.close()
+                raise self._unreachable(exc) from None
         self.attach(stock, hooks, clock, strategy)
         self._pool = asyncio.Semaphore(POOL_SIZE)
 
@@ -81,7 +116,10 @@ class ServerStockManager(StockManager):
 
     @total.setter
     def total(self, value: int) -> None:
-        self._set_sync(value)
+        try:
+            self._set_sync(value)
+        except self._lost() as exc:
+            raise self._stopped(exc) from None
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
@@ -117,14 +155,45 @@ class ServerStockManager(StockManager):
 
     def close(self) -> None:
         try:
-            if self._owns_key:
+            if self._owns_key and not self._gone:  # a stopped server would be waited for again
                 self._drop()
-            self._sync.close()
         except self._lost():
             pass  # the server is gone: nothing of ours is left to clean
+        finally:
+            try:
+                self._sync.close()
+            except self._lost():
+                pass
 
     def _stopped(self, exc: BaseException) -> ServerError:
-        return ServerError(f"the {self.strategy.server} server stopped answering: {one_line(exc)}")
+        """The one line a run ends with when the server stops answering mid-run."""
+        self._gone = True
+        return ServerError(
+            f"the {self.server} server at {self.shown_url} stopped answering: {self._why(exc)}"
+        )
+
+    def _unreachable(self, exc: BaseException) -> ServerUrlError | ServerError:
+        """A server that cannot be reached at all (refused, unknown host, bad password):
+        the URL is wrong, exit 2. One that accepted the connection, or whose network
+        did, and then said nothing within the timeout stopped answering: exit 1."""
+        if self._timed_out(exc):
+            return self._stopped(exc)
+        return ServerUrlError(
+            self.server, f"{self.shown_url}: cannot reach the server: {self._why(exc)}"
+        )
+
+    def _malformed(self, exc: BaseException) -> ServerUrlError:
+        return ServerUrlError(self.server, f"{self.shown_url!r}: {self._why(exc)}")
+
+    def _why(self, exc: BaseException) -> str:
+        """The driver's words, one line, without a password (drivers echo the URL)."""
+        if self._timed_out(exc):
+            return f"no answer within {self.timeout_s:g} s"
+        return scrub(one_line(exc), self.url) or type(exc).__name__
+
+    def _timed_out(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is the driver (or asyncio) giving up on a silent server."""
+        return isinstance(exc, TimeoutError)
 
     # -- extension points --------------------------------------------------------------
 

@@ -15,6 +15,19 @@ at most ``POOL_SIZE`` at once):
 
 In a simulation each statement is a step. The database file lives in a
 temporary folder that ``close`` removes.
+
+Pods (``vacancy reserve --pods``) are processes writing to one file, so a
+request may find the write lock taken. It waits for it in steps of
+``BUSY_STEP_S`` (SQLite's own busy wait, which no signal interrupts), giving
+the event loop a turn between steps (a cancelled load stops there), for up to
+``BUSY_BUDGET_S`` in all. The budget fits the largest load ``reserve`` runs:
+at worst every other connection commits first, at most 64 pods x
+``POOL_SIZE`` = 3,200 short transactions, about 10 ms each even with an fsync,
+so 32 s. SQLite's lock is not fair, and the old 5 s let a pod starve and die
+of "database is locked" under 8 pods. Reads never wait for a writer (WAL); they
+could wait only while the last connection to close checkpoints and deletes
+the log, and each manager keeps one connection open (``_keeper``) so that
+never happens mid-run.
 """
 
 from __future__ import annotations
@@ -39,11 +52,33 @@ CREATE TABLE stock (id INTEGER PRIMARY KEY CHECK (id = 1), qty INTEGER NOT NULL)
 CREATE TABLE reservations (id INTEGER PRIMARY KEY, process INTEGER NOT NULL, qty INTEGER NOT NULL);
 """
 
+BUSY_STEP_S = 0.1  # one wait inside SQLite for a lock: a Ctrl-C waits at most this long
+BUSY_BUDGET_S = 60.0  # all the waits of one transaction for the write lock
+_BUSY_STEPS = round(BUSY_BUDGET_S / BUSY_STEP_S)
+
+
+async def _begin(db: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE: the write lock, waited for in steps, a loop turn between them.
+
+    A step that finds the lock taken fails only once SQLite has waited
+    ``BUSY_STEP_S`` for it, so the steps add up to ``BUSY_BUDGET_S``; the last
+    one's error is the request's. With one process nothing else writes, so
+    the first step succeeds and nothing yields: no strategy changes.
+    """
+    for _ in range(_BUSY_STEPS - 1):
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+        await asyncio.sleep(0)
+    db.execute("BEGIN IMMEDIATE")
+
 
 @contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK: all of it is committed, or none."""
-    db.execute("BEGIN IMMEDIATE")
+def _committed(db: sqlite3.Connection) -> Iterator[None]:
+    """After ``_begin``: COMMIT, or ROLLBACK: all of it is committed, or none."""
     try:
         yield
     except BaseException:
@@ -63,29 +98,39 @@ class SqliteStockManager(StockManager):
     def __init__(
         self, stock: int, hooks: Hooks, clock: Clock, strategy: Strategy, folder: Path | None = None
     ) -> None:
-        """A new database in a temporary folder, or, given ``folder``, another pod's."""
+        """A new database in a temporary folder, or, given ``folder``, another pod's.
+
+        Nothing half-made is left behind, whatever the failure (a Ctrl-C too).
+        """
+        self._keeper: sqlite3.Connection | None = None
+        self._owns_folder = False
         try:
             self.folder = Path(tempfile.mkdtemp(prefix="vacancy-")) if folder is None else folder
         except OSError as exc:
             raise OptionError(f"cannot make a folder for the SQLite database: {exc}") from None
         self._owns_folder = folder is None
         self.path = self.folder / "stock.db"
+        try:
+            self._open(stock, hooks, clock, strategy)
+        except sqlite3.Error as exc:
+            self.close()
+            doing = "create" if self._owns_folder else "open"
+            raise OptionError(f"cannot {doing} the SQLite database {self.path}: {exc}") from None
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, stock: int, hooks: Hooks, clock: Clock, strategy: Strategy) -> None:
         self._pool = asyncio.Semaphore(POOL_SIZE)
         if self._owns_folder:
-            try:
-                with closing(self.connect()) as db:
-                    db.execute("PRAGMA journal_mode=WAL")
-                    db.executescript(_SCHEMA)
-                    db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
-            except sqlite3.Error as exc:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                raise OptionError(f"cannot create the SQLite database {self.path}: {exc}") from None
-            except BaseException:  # nothing half-made is left behind, whatever the failure
-                shutil.rmtree(self.folder, ignore_errors=True)
-                raise
+            with closing(self.connect()) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_SCHEMA)
+                db.execute("INSERT INTO stock VALUES (1, ?)", (stock,))
             super().__init__(stock, hooks, clock, strategy)
         else:  # joining: the stock is already there, and not ours to reset
             self.attach(stock, hooks, clock, strategy)
+        self._keeper = self.connect()
 
     @classmethod
     def join(cls, first: StockManager, hooks: Hooks, clock: Clock) -> StockManager:
@@ -95,7 +140,7 @@ class SqliteStockManager(StockManager):
 
     def connect(self) -> sqlite3.Connection:
         """A new connection in autocommit mode: every statement commits on its own."""
-        return sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+        return sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_STEP_S)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[sqlite3.Connection]:
@@ -129,6 +174,9 @@ class SqliteStockManager(StockManager):
         return int(left), int(count), int(tickets)
 
     def close(self) -> None:
+        keeper, self._keeper = self._keeper, None
+        if keeper is not None:
+            keeper.close()
         if self._owns_folder:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -144,7 +192,8 @@ class NaiveSqliteStockManager(SqliteStockManager):
             if seen < qty:
                 self.hooks.record(trace.REJECTED, seen)
                 return False, seen
-            with _transaction(db):  # the write and its reservation commit together
+            await _begin(db)
+            with _committed(db):  # the write and its reservation commit together
                 db.execute("UPDATE stock SET qty = ? WHERE id = 1", (seen - qty,))
                 _book(db, qty)
         self._invalidate_cache()
@@ -176,7 +225,8 @@ class ConditionalSqliteStockManager(SqliteStockManager):
 
     async def reserve(self, qty: int) -> tuple[bool, int]:
         async with self.session() as db:
-            with _transaction(db):
+            await _begin(db)
+            with _committed(db):
                 row = db.execute(
                     "UPDATE stock SET qty = qty - ? WHERE id = 1 AND qty >= ? RETURNING qty",
                     (qty, qty),
