@@ -161,3 +161,20 @@ def test_the_course_fits_the_rooms_80_by_40_terminal(data: Path) -> None:
     lines = result.stdout.rstrip("\n").splitlines()
     assert len(lines) <= 40
     assert all(len(line.rstrip()) <= 80 for line in lines if not line.startswith("Run:"))
+
+
+def test_playing_an_impossible_challenge_to_the_end_moves_the_course_on(data: Path) -> None:
+    """lock-wait's challenge is proved impossible (the lock forbids it): a course that
+    waited for it to be met would never get past lesson 4."""
+    from vacancy_cli.cli.app import app as vacancy
+
+    for name in bundled_names()[:3]:
+        record(name, True, 4)
+    played = runner.invoke(
+        vacancy,
+        ["play", "lock-wait"],
+        input="A\n" * 6 + "B\n" * 3 + "C\n" * 3 + "q\n",
+        env={"COLUMNS": "80", "LINES": "40", "NO_COLOR": "1"},
+    )
+    assert played.exit_code == 0, played.stderr
+    assert "Run: vacancy play threading-lock" in invoke().stdout
