@@ -114,3 +114,12 @@ def test_a_timeout_that_is_not_positive_seconds_is_refused(value: str) -> None:
     for url in (f"postgresql://u@h/db?timeout={value}", f"host=h timeout={value}"):
         with pytest.raises(ValueError, match="expected a number of seconds above 0"):
             split_timeout(url)
+
+
+def test_a_strategy_row_never_shows_its_servers_password() -> None:
+    from vacancy_cli.model.strategies import Servers, parse_strategy
+
+    row = parse_strategy("postgres-naive", Servers(postgres="postgresql://u:s3cretpw@h:1/db"))
+    assert row.url is not None and "s3cretpw" in row.url  # the driver still gets it
+    assert "s3cretpw" not in repr(row) and "s3cretpw" not in str(row)
+    assert repr(row).startswith("Strategy(name='postgres-naive'")

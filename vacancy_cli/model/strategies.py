@@ -86,6 +86,15 @@ class Strategy(NamedTuple):
         """What a request that has to wait found."""
         return "every permit taken" if self.guard == PERMIT else "the lock taken"
 
+    def __repr__(self) -> str:
+        """The row, its server URL redacted: a repr in a log or an error must not
+        carry a password."""
+        from vacancy_cli.model.urls import redact
+
+        shown = self._replace(url=redact(self.url)) if self.url else self
+        fields = ", ".join(f"{name}={value!r}" for name, value in shown._asdict().items())
+        return f"Strategy({fields})"
+
 
 _ROWS = (
     Strategy("none", "no synchronization", False, None, False, "memory", "UnlockedStockManager"),
