@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,21 @@ def test_wrapped_explanation_lines_keep_their_indent(width: int) -> None:
             block.append(following)
         explanation = block[next(i for i, b in enumerate(block) if b.startswith("  ")) :]
         assert explanation and all(b.startswith("  ") for b in explanation), block
+
+
+def test_many_requests_share_one_request_column() -> None:
+    """A column per request stops fitting past a few (and 2,000 empty columns took
+    minutes to draw): then one column names who moved, row by row."""
+    from vacancy_cli.app.simulate import run_scenario
+    from vacancy_cli.model.requests import RequestSpec
+    from vacancy_cli.model.scenario import Scenario
+    from vacancy_cli.render.simulation import MAX_REQUEST_COLUMNS, timeline
+
+    requests = tuple(RequestSpec(f"R{n}") for n in range(MAX_REQUEST_COLUMNS + 1))
+    scenario = Scenario("many", "", "", 100, ("none",), (), requests, {}, 100, "test")
+    (run,) = run_scenario(scenario).runs
+    table = timeline(run)
+    assert [c.header for c in table.columns] == ["Time", "Request", "Does", "Stock"]
+    assert list(table.columns[1].cells) == [step.request for step in run.steps]
+    fewer = run_scenario(replace(scenario, requests=requests[:-1])).runs[0]
+    assert len(timeline(fewer).columns) == MAX_REQUEST_COLUMNS + 2

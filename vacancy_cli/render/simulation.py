@@ -65,6 +65,11 @@ def outcome(run: Run) -> list[Text | Padding]:
     ]
 
 
+# Past this many requests a column each no longer fits a terminal (and drawing
+# thousands of empty cells costs seconds): one Request column names who moved.
+MAX_REQUEST_COLUMNS = 8
+
+
 def timeline(run: Run, upto: int | None = None, first: int = 0) -> Table:
     """The ADR's table: one row per step, one column per request. Only rows
     ``first`` to ``upto`` are drawn (presenter mode reveals them one at a time, and
@@ -79,17 +84,24 @@ def timeline(run: Run, upto: int | None = None, first: int = 0) -> Table:
         title_justify="left",
         title_style="bold",
     )
-    ids = [r.id for r in run.requests]
+    column = {r.id: n for n, r in enumerate(run.requests)}
+    wide = len(column) > MAX_REQUEST_COLUMNS
     table.add_column("Time", justify="right", style="dim")
-    for rid in ids:
-        table.add_column(f"Request {rid}")
+    for rid in ["Request"] if wide else column:
+        table.add_column("Request" if wide else f"Request {rid}")
+    if wide:
+        table.add_column("Does")
     table.add_column("Stock", justify="right")
     qty = {r.id: r.qty for r in run.requests}
     marks = _marks(run)
     guard = strategy.guard_noun
     for step in run.steps[first:upto]:
-        cells = ["" for _ in ids]
-        cells[ids.index(step.request)] = _describe(step, qty[step.request], guard)
+        does = _describe(step, qty[step.request], guard)
+        if wide:
+            cells = [step.request, does]
+        else:
+            cells = ["" for _ in column]
+            cells[column[step.request]] = does
         stock = Text(str(step.stock) + (f" (pod {step.pod + 1})" if run.pods > 1 else ""))
         if step.t in marks:
             stock.append(f" ← {marks[step.t]}", style="bold red")
