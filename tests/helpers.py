@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from vacancy_cli.engine.scheduler import Scheduler
+from vacancy_cli.model.scenario import Scenario
 from vacancy_cli.model.strategies import Servers, parse_strategy
+from vacancy_cli.model.trace import stale_read
 from vacancy_cli.stock.base import Guard
 
 LOST_UPDATE = """
@@ -58,3 +62,31 @@ class YieldingHooks:
 
     async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
         return await answer
+
+
+Ends = Counter[tuple[int, tuple[str, ...], bool]]  # final stock, granted, a stale read
+
+
+def brute_force(scenario: Scenario, strategy: str) -> Ends:
+    """Every interleaving, one by one, on the real-loop scheduler: no merging, no
+    symmetry; the stale reads read off each run's own trace."""
+    found: Ends = Counter()
+
+    def walk(prefix: tuple[str, ...]) -> None:
+        row = parse_strategy(strategy)
+        with Scheduler(
+            scenario.stock, scenario.requests, row, scenario.step_ms, pods=scenario.pods
+        ) as scheduler:
+            for rid in prefix:
+                scheduler.step(rid)
+            if scheduler.finished:
+                granted = tuple(r.id for r in scheduler.results() if r.granted)
+                stale = any(stale_read(step) for step in scheduler.steps)
+                found[(scheduler.final_stock, granted, stale)] += 1
+                return
+            ready = scheduler.runnable()
+        for rid in ready:
+            walk(prefix + (rid,))
+
+    walk(())
+    return found

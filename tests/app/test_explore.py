@@ -16,9 +16,9 @@ from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.result import Outcome, ViolationKind
 from vacancy_cli.model.scenario import Scenario, bundled_names, load_scenario
 from vacancy_cli.model.strategies import parse_strategy
-from vacancy_cli.model.trace import stale_read
 from vacancy_cli.report.documents import exploration_report
 
+from helpers import brute_force
 from reference_model import Model
 
 STRATEGIES = ["none", "asyncio-lock", "semaphore:1", "semaphore:2"]
@@ -34,30 +34,6 @@ def explored(scenario: Scenario, strategy: str) -> Outcomes:
     found: Outcomes = Counter()
     for o in exploration.outcomes:
         found[(o.final_stock, o.granted, "stale_read" in o.violations)] += o.schedules
-    return found
-
-
-def brute_force(scenario: Scenario, strategy: str) -> Outcomes:
-    """Every interleaving, one by one, on the scheduler: no merging, no symmetry."""
-    found: Outcomes = Counter()
-
-    def walk(prefix: tuple[str, ...]) -> None:
-        strategy_ = parse_strategy(strategy)
-        with Scheduler(
-            scenario.stock, scenario.requests, strategy_, scenario.step_ms, pods=scenario.pods
-        ) as scheduler:
-            for rid in prefix:
-                scheduler.step(rid)
-            if scheduler.finished:
-                granted = tuple(r.id for r in scheduler.results() if r.granted)
-                stale = any(stale_read(step) for step in scheduler.steps)
-                found[(scheduler.final_stock, granted, stale)] += 1
-                return
-            ready = scheduler.runnable()
-        for rid in ready:
-            walk(prefix + (rid,))
-
-    walk(())
     return found
 
 

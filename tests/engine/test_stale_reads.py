@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from vacancy_cli.app.explore import explore_scenario
 from vacancy_cli.engine.runs import end_of
-from vacancy_cli.engine.scheduler import Scheduler
 from vacancy_cli.engine.search import Search, replay
 from vacancy_cli.model.clock import VirtualClock
 from vacancy_cli.model.requests import AVAILABLE, RESERVE, RequestSpec
@@ -25,7 +24,7 @@ from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.model.trace import stale_read
 from vacancy_cli.stock.memory import UnlockedStockManager
 
-from helpers import YieldingHooks
+from helpers import YieldingHooks, brute_force
 
 STALE = ViolationKind.STALE_READ
 
@@ -125,30 +124,6 @@ def explored(scenario: Scenario, strategy: str) -> Ends:
     found: Ends = Counter()
     for o in explore_scenario(scenario, [strategy]).explorations[0].outcomes:
         found[(o.final_stock, o.granted, STALE in o.violations)] += o.schedules
-    return found
-
-
-def brute_force(scenario: Scenario, strategy: str) -> Ends:
-    """Every interleaving on the real-loop scheduler, no merging: the stale reads are
-    read off each run's own trace."""
-    found: Ends = Counter()
-
-    def walk(prefix: tuple[str, ...]) -> None:
-        with Scheduler(
-            scenario.stock, scenario.requests, parse_strategy(strategy), scenario.step_ms
-        ) as scheduler:
-            for rid in prefix:
-                scheduler.step(rid)
-            if scheduler.finished:
-                granted = tuple(r.id for r in scheduler.results() if r.granted)
-                stale = any(stale_read(step) for step in scheduler.steps)
-                found[(scheduler.final_stock, granted, stale)] += 1
-                return
-            ready = scheduler.runnable()
-        for rid in ready:
-            walk(prefix + (rid,))
-
-    walk(())
     return found
 
 
