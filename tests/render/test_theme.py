@@ -149,22 +149,28 @@ PALE_HEX = ("#d0b344", "#68a0b3", "#808000", "#008080")  # Rich's export yellows
 
 
 @pytest.mark.parametrize(
-    ("suffix", "light_background", "dark_background"),
+    ("suffix", "command", "light_background", "dark_background"),
     [
-        (".svg", 'fill="#ffffff"', 'fill="#292929"'),
-        (".html", "background-color: #ffffff", None),  # Rich's HTML is white already
+        (".svg", ("simulate", "lost-update"), 'fill="#ffffff"', 'fill="#292929"'),
+        # simulate's .html is the lesson page (its theme: test_lesson_page.py); play's
+        # .html is still Rich's transcript, white already
+        (".html", ("play", "lost-update"), "background-color: #ffffff", None),
     ],
 )
 def test_light_exports_draw_dark_text_on_white(
-    tmp_path: Path, suffix: str, light_background: str, dark_background: str | None
+    tmp_path: Path,
+    suffix: str,
+    command: tuple[str, ...],
+    light_background: str,
+    dark_background: str | None,
 ) -> None:
     target = tmp_path / f"slides{suffix}"
-    code, _, err = invoke("--theme", "light", "simulate", "lost-update", "--export", str(target))
+    code, _, err = invoke("--theme", "light", *command, "--export", str(target))
     assert code == 0, err
     light = target.read_text(encoding="utf-8")
     assert light_background in light
     assert not [pale for pale in PALE_HEX if pale in light]
-    code, _, _ = invoke("simulate", "lost-update", "--export", str(target))
+    code, _, _ = invoke(*command, "--export", str(target))
     dark = target.read_text(encoding="utf-8")
     assert code == 0 and [pale for pale in PALE_HEX if pale in dark]
     if dark_background is not None:

@@ -105,9 +105,10 @@ ExportOpt = Annotated[
     str | None,
     typer.Option(
         metavar="FILE",
-        help="Also save what the terminal shows, by extension: .svg, .html (for slides), "
-        ".md (tables as Markdown, for handouts) or .txt. Checked before the run: the "
-        "folder must exist and be writable.",
+        help="Also save what the terminal shows, by extension: .svg (for slides), .html "
+        "(simulate and explore: an interactive lesson page that works offline, stepped "
+        "with the arrow keys; play: the transcript), .md (tables as Markdown, for "
+        "handouts) or .txt. Checked before the run: the folder must exist and be writable.",
     ),
 ]
 ThemeOpt = Annotated[

@@ -7,7 +7,8 @@ runs: ``vacancy reserve`` need not load the explorer (start-up is measured).
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,7 +30,13 @@ from vacancy_cli.cli.common import (
     progress,
     save,
     servers,
+    theme,
 )
+
+if TYPE_CHECKING:  # types only: each command imports what it runs when it runs
+    from vacancy_cli.model.result import Exploration, Report, Run
+    from vacancy_cli.model.scenario import Scenario
+    from vacancy_cli.model.strategies import Servers
 
 
 def simulate(
@@ -108,9 +115,15 @@ def simulate(
         if step:
             step_through(result, view)
         render.show_simulation(result, view, guesses, show_log)
-    elif path:
+    elif path and not _lesson(path):
         render.show_simulation(result, view, show_log=show_log)
-    save(view, path, result.title)
+    if path is not None and _lesson(path):  # the interactive page, from the JSON document
+        from vacancy_cli.render import lesson
+
+        data = lesson.simulate_data(documents.simulation(result), result)
+        call(lambda: lesson.save_lesson(path, result.title, data, theme()))
+    else:
+        save(view, path, result.title)
 
 
 def explore(
@@ -170,10 +183,11 @@ def explore(
 
     path = export_path(export)
     given = servers(redis_url, postgres_url)
+    loaded = call(lambda: load_scenario(scenario))
     with progress("exploring states", json_out) as bar:
         report = call(
             lambda: explore_scenario(
-                load_scenario(scenario),
+                loaded,
                 strategy,
                 max_states=DEFAULT_MAX_STATES if max_states is None else max_states,
                 random_runs=random_runs,
@@ -188,10 +202,41 @@ def explore(
     from vacancy_cli.render.explore import show_report
 
     title = f"{report.title}: every interleaving"
+    page = path if path is not None and _lesson(path) else None
     emit(
         json_out,
         lambda: documents.exploration_report(report),
         lambda c: show_report(report, c),
-        path,
+        None if page else path,
         title,
     )
+    if page is not None:  # the interactive page: each outcome's witness replayed for it
+        from vacancy_cli.render import lesson
+
+        scenario_run = loaded if pods is None else loaded.with_pods(pods)
+        witnesses = call(lambda: _witnesses(report, scenario_run, strategy, given, manager))
+        data = lesson.explore_data(documents.exploration_report(report), witnesses)
+        call(lambda: lesson.save_lesson(page, title, data, theme()))
+
+
+def _witnesses(
+    report: Report, scenario: Scenario, names: list[str] | None, given: Servers, manager: str | None
+) -> list[tuple[Exploration, list[tuple[dict[str, Any], Run]]]]:
+    """Each outcome's witness replayed (``app.simulate.replay``), as a run document
+    and a run: the explore document holds only the witness schedule."""
+    from vacancy_cli.app.choose import strategies_for
+    from vacancy_cli.app.simulate import replay
+    from vacancy_cli.report import documents
+
+    rows = {row.name: row for row in strategies_for(scenario, names, given, manager)}
+    found = []
+    for exp in report.explorations:
+        runs = [replay(scenario, rows[exp.strategy], o.witness) for o in exp.outcomes]
+        found.append((exp, [(documents.run(run), run) for run in runs]))
+    return found
+
+
+def _lesson(path: Path) -> bool:
+    """``--export *.html`` of simulate and explore: the interactive page (play keeps
+    the static transcript)."""
+    return path.suffix.lower() == ".html"

@@ -34,8 +34,8 @@ def show_report(report: Report, console: Console) -> None:
 def _show_exploration(exp: Exploration, console: Console) -> None:
     strategy = parse_strategy(exp.strategy)
     console.print(Text(f"{exp.strategy}: {strategy.summary}", style="bold"))
-    console.print(Text(_headline(exp), style="bold red" if exp.violating else "bold green"))
-    console.print(Text(_coverage(exp), style="dim"))
+    console.print(Text(headline(exp), style="bold red" if exp.violating else "bold green"))
+    console.print(Text(coverage_line(exp), style="dim"))
     table = Table(title_justify="left")
     table.add_column("#", justify="right", style="dim")
     table.add_column("Final stock", justify="right")
@@ -69,7 +69,7 @@ def _show_exploration(exp: Exploration, console: Console) -> None:
         )
 
 
-def _headline(exp: Exploration) -> str:
+def headline(exp: Exploration) -> str:
     total = exp.schedules
     kinds = tuple(sorted({k for o in exp.violating for k in o.violations}))
     verb = _BREAKS.get(kinds, "break an invariant")
@@ -79,7 +79,7 @@ def _headline(exp: Exploration) -> str:
     return f"{exp.violating_schedules:,} of {total:,} {what} {verb}"
 
 
-def _coverage(exp: Exploration) -> str:
+def coverage_line(exp: Exploration) -> str:
     if exp.mode != "exhaustive":
         picker = "PCT" if exp.mode == "pct" else "uniformly random"
         return (

@@ -7,16 +7,24 @@ neither text format keeps Rich's padding at the end of a line. The path is
 checked before any work starts (``cli/common.py``'s ``export_path``), and the
 file is written to a temporary name and renamed into place, so a failed export
 never leaves half a file behind.
+
+``simulate`` and ``explore`` write an ``.html`` export as an interactive page
+instead (``render/lesson.py``); ``play`` keeps the static transcript below.
+Nothing exported fetches anything: the SVG template is Rich's without its web
+font (a projector in a room without network would fall back anyway, after a
+wait), and the page carries its script and styles inline.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from rich._export_format import CONSOLE_SVG_FORMAT
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -59,6 +67,16 @@ LIGHT_TERMINAL_THEME = TerminalTheme(
     ],
 )
 
+# Rich's SVG template loads Fira Code from a CDN: the same template with the
+# @font-face rules (and the comment linking Rich's site) removed, and a local
+# monospace font stack instead. Fira Code is still used where it is installed.
+SVG_FONTS = "'Fira Code', Menlo, 'DejaVu Sans Mono', Consolas, 'Liberation Mono', monospace"
+OFFLINE_SVG_FORMAT = re.sub(r"@font-face\s*{{.*?}}\s*", "", CONSOLE_SVG_FORMAT, flags=re.DOTALL)
+OFFLINE_SVG_FORMAT = re.sub(r"\s*<!--.*?-->", "", OFFLINE_SVG_FORMAT, flags=re.DOTALL)
+OFFLINE_SVG_FORMAT = OFFLINE_SVG_FORMAT.replace(
+    "font-family: Fira Code, monospace", f"font-family: {SVG_FONTS}"
+)
+
 
 class RecordingConsole(RoomConsole):
     """A console that also keeps each renderable it prints, for the Markdown export."""
@@ -93,7 +111,9 @@ def save(console: RecordingConsole, path: Path, title: str) -> None:
     suffix = path.suffix.lower()
     if suffix == ".svg":
         with _themed_record(console) as palette:
-            content = console.export_svg(title=title, clear=False, theme=palette)
+            content = console.export_svg(
+                title=title, clear=False, theme=palette, code_format=OFFLINE_SVG_FORMAT
+            )
     elif suffix == ".html":
         with _themed_record(console) as palette:
             content = console.export_html(clear=False, theme=palette)
@@ -101,7 +121,7 @@ def save(console: RecordingConsole, path: Path, title: str) -> None:
         content = _trimmed(console.export_text(clear=False))
     else:
         content = _trimmed(to_markdown(console.renderables, title))
-    _write_atomically(path, content)
+    write_export(path, content)
 
 
 @contextmanager
@@ -130,7 +150,8 @@ def _trimmed(text: str) -> str:
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
 
-def _write_atomically(path: Path, content: str) -> None:
+def write_export(path: Path, content: str) -> None:
+    """Write an export whole, or say in one line why it could not be written."""
     try:
         write_whole(path, content)
     except OSError as exc:

@@ -60,7 +60,7 @@ def outcome(run: Run) -> list[Text | Padding]:
     each. A sentence is indented as a block, so its wrapped lines keep the indent
     and the eye can tell one sentence from the next."""
     style = "red" if run.violations else "default"
-    return [Text(_outcome_line(run), style="bold")] + [
+    return [Text(outcome_line(run), style="bold")] + [
         Padding(Text(sentence, style=style), (0, 0, 0, 2)) for sentence in explain(run)
     ]
 
@@ -93,10 +93,10 @@ def timeline(run: Run, upto: int | None = None, first: int = 0) -> Table:
         table.add_column("Does")
     table.add_column("Stock", justify="right")
     qty = {r.id: r.qty for r in run.requests}
-    marks = _marks(run)
+    marks = row_marks(run)
     guard = strategy.guard_noun
     for step in run.steps[first:upto]:
-        does = _describe(step, qty[step.request], guard)
+        does = describe_step(step, qty[step.request], guard)
         if wide:
             cells = [step.request, does]
         else:
@@ -109,7 +109,7 @@ def timeline(run: Run, upto: int | None = None, first: int = 0) -> Table:
     return table
 
 
-def _marks(run: Run) -> dict[int, str]:
+def row_marks(run: Run) -> dict[int, str]:
     """Label the row where each violation happens: its last step."""
     marks: dict[int, str] = {}
     for violation in run.violations:
@@ -122,7 +122,7 @@ def _marks(run: Run) -> dict[int, str]:
     return marks
 
 
-def _describe(step: trace.Step, qty: int, guard: str) -> str:
+def describe_step(step: trace.Step, qty: int, guard: str) -> str:
     words = [_phrase(event, qty, guard) for event in step.events]
     return ", ".join(words)
 
@@ -168,7 +168,7 @@ def _waits(what: str) -> str:
     return f"waits for {article} {what}"
 
 
-def _outcome_line(run: Run) -> str:
+def outcome_line(run: Run) -> str:
     expected = "" if run.expected_final_stock is None else f", expected {run.expected_final_stock}"
     return f"final stock {run.final_stock}{expected}; {_tickets(run.granted_tickets)} granted; " + (
         _verdict(run)
