@@ -30,6 +30,7 @@ from vacancy_cli.cli import (
     play,
     replay,
     reserve,
+    serve,
     signals,
     streams,
 )
@@ -80,6 +81,7 @@ for command in (
     play.play,
     reserve.reserve,
     fix.fix,
+    serve.serve,
 ):
     app.command()(command)
 
