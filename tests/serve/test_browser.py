@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -91,4 +92,8 @@ def test_a_learner_plays_lost_update_to_the_challenge_in_the_page(
     assert row.locator("td").nth(1).inner_text().strip() == "1"  # the learner's prediction
     assert errors == []
     assert all(url.startswith(address) for url in requested)  # nothing from a CDN
+    if os.environ.get("VACANCY_SCREENSHOTS") == "1":  # the README's pictures
+        docs = Path(__file__).parents[2] / "docs"
+        page.screenshot(path=str(docs / "serve-learner.png"), full_page=True)
+        boss.screenshot(path=str(docs / "serve-facilitator.png"), full_page=True)
     context.close()
