@@ -80,6 +80,7 @@ def test_a_learner_plays_lost_update_and_meets_the_challenge(room: Room) -> None
     assert board["challenge"]["met_with"] == ["A", "B", "A", "B"]
     assert board["run"]["final_stock"] == 99 and board["run"]["strategy"] == "none"
     assert [step["request"] for step in board["run"]["steps"]] == ["A", "B", "A", "B"]
+    assert board["rows"][3] == {"does": "writes 99", "mark": "lost update"}  # play's words
     assert any("A's sale vanished" in sentence for sentence in board["explanation"])
     tally = learner.get("/api/facilitator", headers=boss(room)).json()
     assert tally["met"] == 1 and tally["finished"] == 1

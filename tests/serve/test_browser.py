@@ -82,6 +82,7 @@ def test_a_learner_plays_lost_update_to_the_challenge_in_the_page(
     assert "met in 4 steps" in page.locator("#challenge").inner_text()
     timeline = page.locator("#timeline tbody tr").all_inner_texts()
     assert [row.split("\t")[1] for row in timeline] == ["A", "B", "A", "B"]
+    assert timeline[3].split("\t")[2:] == ["writes 99", "99 ← lost update"]  # as play says
     board = page.locator("#board tbody tr").all_inner_texts()
     assert all("granted" in row for row in board)
 

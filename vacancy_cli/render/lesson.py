@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from vacancy_cli.app.explain import explain
+from vacancy_cli.app.words import describe_step, row_marks
 from vacancy_cli.model.result import Exploration, Outcome, Run, Simulation
 from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.render.explore import coverage_line, headline
-from vacancy_cli.render.simulation import describe_step, outcome_line, row_marks
+from vacancy_cli.render.simulation import outcome_line
 
 Data = dict[str, Any]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from vacancy_cli.app.explain import explain
 from vacancy_cli.app.play import Game, PlayView
+from vacancy_cli.app.words import describe_step, row_marks
 from vacancy_cli.report import documents
 from vacancy_cli.serve.room import Learner, Room
 
@@ -42,6 +43,8 @@ def board(room: Room, learner: Learner, game: Game, note: str | None = None) -> 
     view = game.view()
     learner.finished = view.finished
     scenario = game.scenario
+    qty = {spec.id: spec.qty for spec in scenario.requests}
+    marks = row_marks(view.run) if view.run is not None else {}
     return {
         "lesson": learner.lesson,
         "name": scenario.name,
@@ -55,6 +58,14 @@ def board(room: Room, learner: Learner, game: Game, note: str | None = None) -> 
         "requests": [_request(r) for r in view.requests],
         "options": list(view.options),
         "steps": [documents._step(s) for s in view.steps],
+        # each step in the terminal's words, and the row a violation happened on
+        "rows": [
+            {
+                "does": describe_step(s, qty[s.request], game.strategy.guard_noun),
+                "mark": marks.get(s.t, ""),
+            }
+            for s in view.steps
+        ],
         "finished": view.finished,
         "run": documents.run(view.run) if view.run is not None else None,
         "explanation": list(explain(view.run)) if view.run is not None else [],

@@ -70,10 +70,13 @@
     }
     const timeline = $("timeline").tBodies[0];
     timeline.replaceChildren();
-    for (const s of game.steps) {
+    game.steps.forEach((s, n) => {
       const row = timeline.insertRow();
-      cell(row, s.t); cell(row, s.request); cell(row, s.action); cell(row, s.seen); cell(row, s.stock);
-    }
+      const words = game.rows[n];
+      cell(row, "t" + s.t); cell(row, s.request); cell(row, words.does);
+      cell(row, words.mark ? s.stock + " ← " + words.mark : s.stock);
+      if (words.mark) row.className = "violation";
+    });
     const outcome = $("outcome");
     outcome.replaceChildren();
     if (game.run) {
