@@ -31,6 +31,7 @@
   function draw(game) {
     lesson = game.lesson;
     $("lesson-title").textContent = ": " + game.title;
+    document.title = "vacancy: " + game.title;
     $("text").textContent = game.text;
     const challenge = game.challenge;
     $("challenge").textContent = challenge ? "Challenge: " + challenge.text : "";
