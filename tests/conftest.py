@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,44 @@ def _test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, url or "none")
         if not url:
             monkeypatch.delenv(name)
+
+
+# -- the browser: Debian's chromium driven by Playwright ----------------------------
+#
+# The browser tests run when ``VACANCY_TEST_CHROMIUM`` names a Chromium binary
+# (``.ci/browser`` installs Debian's and exports it; ``.ci/run`` sources it) and
+# Playwright for Python is installed (the ``dev`` extra). Otherwise they skip,
+# saying which is missing, as the server tests do without their servers.
+
+CHROMIUM = "VACANCY_TEST_CHROMIUM"
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    binary = os.environ.get(CHROMIUM)
+    if not binary:
+        return f"no browser: set {CHROMIUM} to a Chromium binary (.ci/browser installs one)"
+    if not Path(binary).is_file():
+        return f"no browser: {CHROMIUM}={binary} does not exist (.ci/browser installs one)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "no browser driver: pip install playwright (the dev extra has it)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One browser per test module, closed with it: Playwright's sync API keeps an
+    event loop running in this thread, and the explorer's tests need none running."""
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        launched = driver.chromium.launch(
+            executable_path=os.environ[CHROMIUM], args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield launched
+        launched.close()

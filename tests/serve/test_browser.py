@@ -15,23 +15,6 @@ import pytest
 
 from vacancy_cli.serve.room import Room, lessons_from
 
-CHROMIUM = "VACANCY_TEST_CHROMIUM"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Skips only without ``VACANCY_TEST_CHROMIUM``, as tests/render/conftest.py does."""
-    if not os.environ.get(CHROMIUM):
-        pytest.skip(f"no browser: set {CHROMIUM} to a Chromium binary (.ci/browser installs one)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        launched = driver.chromium.launch(
-            executable_path=os.environ[CHROMIUM], args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield launched
-        launched.close()
-
 
 @pytest.fixture
 def served() -> Iterator[tuple[str, Room]]:
