@@ -28,8 +28,22 @@ class Clock:
         return self.now
 
 
+MADE: list[Room] = []
+
+
 def room_of(**options: object) -> Room:
-    return Room(LESSONS[:2], **options)  # type: ignore[arg-type]
+    made = Room(LESSONS[:2], **options)  # type: ignore[arg-type]
+    MADE.append(made)
+    return made
+
+
+@pytest.fixture(autouse=True)
+def _closed_rooms() -> Iterator[None]:
+    """Every room a test made is closed after it: each game holds a scheduler, and a
+    request's task left pending would be reported by a later test's gc."""
+    yield
+    while MADE:
+        MADE.pop().close()
 
 
 @pytest.fixture
@@ -222,3 +236,14 @@ def test_a_reloaded_page_keeps_its_session_and_its_game(room: Room) -> None:
     assert learner.post("/api/join").status_code == 200  # the page loaded again
     assert [s["request"] for s in learner.get("/api/game").json()["steps"]] == ["A"]
     assert learner.get("/api/facilitator", headers=boss(room)).json()["learners"] == 1
+
+
+def test_closing_the_room_closes_every_game(room: Room) -> None:
+    """Each game holds a scheduler whose request tasks wait on its event loop: the
+    server's shutdown closes them all (a task left pending is reported at gc)."""
+    learner = joined(room)
+    learner.post("/api/game/move", json={"request": "A"})
+    learners = list(room._learners.values())
+    assert room.learners == 1 and all(lr.game is not None for lr in learners)
+    room.close()
+    assert room.learners == 0 and all(lr.game is None for lr in learners)

@@ -11,8 +11,9 @@ engine steps a game with its own event loop, which must not be the running one.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from importlib import resources
 from typing import Any
 
@@ -124,9 +125,16 @@ def create_app(room: Room) -> Starlette:
         route("/api/facilitator", facilitator, "GET"),
         route("/api/facilitator/next", advance, "POST"),
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        room.close()  # the server stops: every game's scheduler with it
+
     return Starlette(
         debug=False,
         routes=routes,
+        lifespan=lifespan,
         exception_handlers={
             Refused: _refused,
             HTTPException: _http_error,

@@ -160,6 +160,16 @@ class Room:
             if gone.game is not None:
                 gone.game.close()
 
+    def close(self) -> None:
+        """Close every learner's game (each holds a scheduler and its event loop): when
+        the server stops, and in tests, so no request's task is left pending."""
+        with self._lock:
+            for learner in self._learners.values():
+                if learner.game is not None:
+                    learner.game.close()
+                    learner.game = None
+            self._learners.clear()
+
     @property
     def learners(self) -> int:
         with self._lock:
