@@ -113,3 +113,19 @@ def test_a_signal_stops_the_server_with_one_line_and_exit_130(sig: int) -> None:
     server.send_signal(sig)
     _, err = server.communicate(timeout=30)
     assert server.returncode == 130 and err == "vacancy: interrupted\n"
+
+
+def test_an_address_it_cannot_listen_on_is_one_line_and_exit_2_before_starting(
+    not_run: list[tuple[str, int]],
+) -> None:
+    """uvicorn would log an ERROR line and exit 3: the address is asked first."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = invoke("--port", str(port))
+    unknown = invoke("--host", "nosuchhost.invalid")
+    for result, words in ((busy, "in use"), (unknown, "nosuchhost.invalid")):
+        assert result.exit_code == 2 and result.stdout == ""
+        assert len(result.stderr.splitlines()) == 1 and words in result.stderr
+    assert not_run == []  # nothing started

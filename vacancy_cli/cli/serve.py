@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from typing import Annotated
 
 import typer
@@ -58,6 +59,9 @@ def serve(
     from vacancy_cli.serve.room import Room, lessons_from
 
     lessons = call(lambda: lessons_from([load_scenario(ref) for ref in files or []]))
+    problem = cannot_listen(host, port)
+    if problem:
+        fail(f"error: --host {host} --port {port}: {problem}", 2)
     room = Room(lessons, need_code=not loopback(host))
     config = uvicorn.Config(create_app(room), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -73,6 +77,19 @@ def serve(
         pass
     if server.should_exit:  # a signal stopped it, as Ctrl-C stops every command
         fail("interrupted", 130)
+
+
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen at ``host:port`` (an unknown host, a port in use
+    or reserved), asked before it starts: uvicorn would log it and exit 3."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def loopback(host: str) -> bool:
