@@ -111,6 +111,15 @@ ExportOpt = Annotated[
         "handouts) or .txt. Checked before the run: the folder must exist and be writable.",
     ),
 ]
+QuietOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print only the verdict line (what a CI log or a script needs); --export still "
+        "saves the whole view, and --json wins over it.",
+    ),
+]
 ThemeOpt = Annotated[
     str | None,
     typer.Option(
@@ -242,12 +251,20 @@ def emit(
     show: Callable[[Console], None],
     path: Path | None,
     title: str,
+    verdict: Callable[[], str] | None = None,
 ) -> None:
-    """--json on stdout, or the Rich view on the terminal; the view to --export too."""
+    """--json on stdout, or the Rich view on the terminal; the view to --export too.
+
+    ``verdict``: with ``-q``, the one line printed instead of the view (the
+    view is still drawn, off screen, when ``--export`` saves it).
+    """
     if json_out:
         print_json(document())
-    if path or not json_out:
-        view = console(path, quiet=json_out)
+    elif verdict is not None:
+        sys.stdout.write(verdict() + "\n")
+        sys.stdout.flush()
+    if path or (not json_out and verdict is None):
+        view = console(path, quiet=json_out or verdict is not None)
         show(view)
         save(view, path, title)
 
