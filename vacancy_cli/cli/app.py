@@ -1,9 +1,9 @@
 """The ``vacancy`` command: the Typer app, with each command registered from its module.
 
-Commands live in ``replay`` (simulate, explore), ``catalog`` (scenarios), ``course``, ``play`` and
-``reserve``; what they share (options, errors to exit statuses, output) in
-``common``; the loops that talk with the room in ``interactive``. No command
-computes anything itself.
+Commands live in ``replay`` (simulate, explore), ``catalog`` (scenarios), ``course``, ``play``,
+``reserve`` and ``schema``; what they share (options, errors to exit statuses, output) in
+``common``, and what the shell completes in ``completion``; the loops that talk with the
+room in ``interactive``. No command computes anything itself.
 
 ``VacancyGroup`` runs every invocation through ``common.run_app``, so the
 error conventions hold before a command starts too (Click's usage errors) and
@@ -30,6 +30,7 @@ from vacancy_cli.cli import (
     play,
     replay,
     reserve,
+    schema,
     serve,
     signals,
     streams,
@@ -70,7 +71,9 @@ app = typer.Typer(
         "Start with: vacancy simulate lost-update"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion (bash, zsh): Typer loads its completion
+    # module anyway, so they cost no start-up time (benchmarks/bench_startup.py).
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 for command in (
@@ -82,6 +85,7 @@ for command in (
     reserve.reserve,
     fix.fix,
     serve.serve,
+    schema.schema,
 ):
     app.command()(command)
 
@@ -100,14 +104,17 @@ def _root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
     theme: common.ThemeOpt = None,
+    color: common.ColorOpt = None,
 ) -> None:
     """Make race conditions visible.
 
-    ``--theme`` is the root's, not each command's: it is a property of the room
-    (the projector, the terminal's colours), set once for a session with
-    ``VACANCY_THEME`` or given before any command.
+    ``--theme`` and ``--color`` are the root's, not each command's: they are
+    properties of the room (the projector, the terminal's colours) and of where
+    the output goes, set once for a session (``VACANCY_THEME``, ``NO_COLOR``) or
+    given before any command.
     """
     common.use_theme(ctx, theme)
+    common.use_color(color)
 
 
 def main() -> None:

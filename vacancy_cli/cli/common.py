@@ -13,7 +13,11 @@ Two things every command shares are settled before any work starts:
 ``export_path`` checks the ``--export`` target (a game played for twenty
 minutes is not lost to a file that cannot be written at its end), and
 ``console`` draws in the theme the root's ``--theme`` (or ``VACANCY_THEME``)
-chose, kept in the Click context's ``meta`` for the one invocation.
+and the colour its ``--color`` chose, kept in the Click context's ``meta`` for
+the one invocation.
+
+Shell completion (``vacancy --install-completion``) asks the options here for
+their values through ``cli.completion``.
 
 ``run_app`` is the outermost of these mappings, around the whole Click
 invocation (``cli.app.VacancyGroup``): Click's usage errors (a bad option
@@ -36,6 +40,12 @@ import click
 import typer
 
 from vacancy_cli.cli import streams
+from vacancy_cli.cli.completion import (
+    complete_color,
+    complete_scenario,
+    complete_strategies,
+    complete_theme,
+)
 from vacancy_cli.model.errors import OptionError, ServerError, VacancyError
 from vacancy_cli.model.strategies import STRATEGY_HELP, Servers
 from vacancy_cli.model.text import printable, shortened
@@ -48,7 +58,10 @@ T = TypeVar("T")
 
 ScenarioArg = Annotated[
     str,
-    typer.Argument(help="A bundled scenario name (see `vacancy scenarios`) or a .toml file."),
+    typer.Argument(
+        help="A bundled scenario name (see `vacancy scenarios`) or a .toml file.",
+        autocompletion=complete_scenario,
+    ),
 ]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print one JSON document on stdout instead of tables.")
@@ -61,6 +74,7 @@ StrategiesOpt = Annotated[
         metavar="STRATEGY",
         help=f"Strategy to run; repeat to compare side by side. One of: {STRATEGY_HELP}. "
         "Default: the scenario's own list.",
+        autocompletion=complete_strategies,
     ),
 ]
 PodsOpt = Annotated[
@@ -131,9 +145,25 @@ ThemeOpt = Annotated[
         "light for a projector or a light terminal (dark text, no dim grey, no yellow or "
         "cyan; .svg and .html on white). Give it before the command: "
         "vacancy --theme light play lost-update.",
+        autocompletion=complete_theme,
+    ),
+]
+ColorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--color",
+        metavar="auto|always|never",
+        show_default=False,
+        help="When to colour the views: auto (the default) on a terminal only, and as "
+        "NO_COLOR or FORCE_COLOR say; always, even into a pipe (less -R, a CI log); never, "
+        "even on a terminal. Beats NO_COLOR and FORCE_COLOR. An .svg or .html --export "
+        "keeps its colours. Give it before the command: vacancy --color never simulate "
+        "lost-update.",
+        autocompletion=complete_color,
     ),
 ]
 _THEME_KEY = "vacancy.theme"  # where the root's choice waits in click's Context.meta
+_COLOR_KEY = "vacancy.color"
 
 
 def fail(message: str, status: int) -> NoReturn:
@@ -231,10 +261,34 @@ def theme() -> str | None:
     return found if isinstance(found, str) else None
 
 
-def console(export: Path | None, quiet: bool = False) -> Console:
-    from vacancy_cli.render.console import DARK, for_command
+def use_color(name: str | None) -> None:
+    """Check the root's ``--color`` and keep it for ``console``.
 
-    return for_command(export, quiet, theme() or DARK)
+    Checked here, not by a ``click.Choice``, so a bad value is one line (as a
+    bad ``--theme`` is) rather than a usage error and a pointer to the help.
+    """
+    if name is None:
+        return  # auto, Rich's own detection; nothing to import
+    from vacancy_cli.render.console import COLORS
+
+    chosen = name.strip().lower()
+    if chosen not in COLORS:
+        fail(f"error: --color {name}: expected {', '.join(COLORS[:-1])} or {COLORS[-1]}", 2)
+    ctx = click.get_current_context()
+    ctx.meta[_COLOR_KEY] = chosen
+
+
+def color() -> str | None:
+    """The colour choice of this invocation (``None``: auto)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.meta.get(_COLOR_KEY) if ctx is not None else None
+    return found if isinstance(found, str) else None
+
+
+def console(export: Path | None, quiet: bool = False) -> Console:
+    from vacancy_cli.render.console import AUTO, DARK, for_command
+
+    return for_command(export, quiet, theme() or DARK, color() or AUTO)
 
 
 def save(view: Console, path: Path | None, title: str) -> None:

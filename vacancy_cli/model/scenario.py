@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +99,11 @@ class Scenario:
 
 
 def catalogue_dir() -> Path:
-    """Where the bundled scenarios live: in the wheel, or in a source checkout."""
-    packaged = Path(str(resources.files("vacancy_cli"))) / "scenarios"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "scenarios"
+    """Where the bundled scenarios live: ``vacancy_cli/scenarios``, beside the package's
+    code in a source checkout and in an installed wheel alike, so the relative
+    ``#:schema ../schemas/scenario.schema.json`` line each file opens with finds the
+    shipped schema in both."""
+    return Path(__file__).resolve().parents[1] / "scenarios"
 
 
 def bundled_names() -> list[str]:

@@ -14,6 +14,14 @@ Two things happen here, at output time, for every view at once:
   segments, not styles by name, catches every way a view names a colour
   (markup, ``style=``, a table's or a syntax theme's styles) and leaves the
   views alone. A Rich ``Theme`` would only rename styles by their exact text.
+- **Colour** (the root's ``--color``). ``auto`` is Rich's own detection: colour
+  on a terminal, none in a pipe, ``NO_COLOR`` and ``FORCE_COLOR`` honoured.
+  ``always`` colours even a pipe (``| less -R``, a CI log) in the colours Rich
+  would pick on a terminal, and ignores ``NO_COLOR``; ``never`` writes no escape
+  codes at all, even on a terminal or under ``FORCE_COLOR``. Only the colour
+  changes: whether the output is a terminal (padding, clearing the screen) is
+  still detected. An ``.svg`` or ``.html`` export keeps its colours whatever
+  ``--color`` says: it is drawn from the recorded styles, not from the terminal.
 - **No trailing spaces off a terminal.** Rich pads each line to the console's
   width. In a pipe or a file that padding is noise (diffs, ``grep``, pasted
   handouts), so it is cut there; a terminal keeps it, where a background colour
@@ -22,6 +30,7 @@ Two things happen here, at output time, for every view at once:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +43,8 @@ from rich.style import Style
 from rich.text import Text
 
 __all__ = [
+    "AUTO",
+    "COLORS",
     "DARK",
     "LIGHT",
     "THEMES",
@@ -48,6 +59,8 @@ __all__ = [
 
 DARK, LIGHT = "dark", "light"
 THEMES = (DARK, LIGHT)  # dark first: the default, Rich's own colours
+AUTO, ALWAYS, NEVER = "auto", "always", "never"
+COLORS = (AUTO, ALWAYS, NEVER)  # auto first: the default, Rich's own detection
 
 # Light theme: the 16 terminal colours (by number) as 256-colour ones that read on
 # white (contrast 4.5:1 or more, WCAG AA), since a light terminal's own yellow,
@@ -177,8 +190,8 @@ class RoomConsole(Console):
     text it writes: every view, prompt and panel passes through it.
     """
 
-    def __init__(self, *, theme: str = DARK, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, theme: str = DARK, color: str = AUTO, **kwargs: Any) -> None:
+        super().__init__(**color_options(color), **kwargs)
         self.room_theme = theme
         self._held = ""  # spaces that ended the last write, until we know a newline follows
 
@@ -212,17 +225,37 @@ class RoomConsole(Console):
         return segments
 
 
-def for_command(export: Path | None, quiet: bool = False, theme: str = DARK) -> Console:
+def color_options(color: str) -> dict[str, Any]:
+    """Rich's ``Console`` arguments for one of ``COLORS``.
+
+    ``always`` asks Rich which colours it would use on a terminal (a probe that
+    believes it is one: ``COLORTERM``, ``TERM``, Windows' console) rather than
+    guess them here; a dumb terminal still gets the 16 standard colours.
+    """
+    if color == NEVER:
+        return {"color_system": None}
+    if color == ALWAYS:
+        probe = Console(file=io.StringIO(), force_terminal=True)
+        return {"color_system": probe.color_system or "standard", "no_color": False}
+    return {}  # auto: Rich's detection, with NO_COLOR and FORCE_COLOR
+
+
+def for_command(
+    export: Path | None, quiet: bool = False, theme: str = DARK, color: str = AUTO
+) -> Console:
     """The terminal, or a recording console when the view is to be exported too.
 
     ``quiet``: record without printing (``--json`` owns stdout). ``theme``: one
-    of ``THEMES``, for the terminal and the export alike.
+    of ``THEMES``, for the terminal and the export alike. ``color``: one of
+    ``COLORS``, for the terminal only (an export keeps its colours).
     """
     if export is None:
-        return RoomConsole(theme=theme, highlight=False)
-    from vacancy_cli.render.export import recording_console
+        return RoomConsole(theme=theme, color=color, highlight=False)
+    from vacancy_cli.render.export import RecordingConsole, recording_console
 
-    return recording_console(quiet=quiet, theme=theme)
+    if quiet or color == AUTO:  # quiet: nothing reaches the terminal to colour
+        return recording_console(quiet=quiet, theme=theme)
+    return RecordingConsole(highlight=False, theme=theme, color=color)
 
 
 def save(console: Console, path: Path | None, title: str) -> None:

@@ -5,6 +5,11 @@ TOML scenario format has one too (``scenario``). The files live in
 ``vacancy_cli/schemas/<name>.schema.json`` and ship in the wheel. Importing
 this module checks that every kind's schema exists, so a new kind without a
 schema fails at once, not when a user's editor looks for it.
+
+``vacancy schema KIND`` prints one (``text``) or names its file (``path``): an
+editor reads a file, and the bundled scenarios name theirs by a relative
+``#:schema`` line. KIND is a schema's name or any document kind
+(``reserve.sweep`` follows ``reserve``): ``resolve`` tells which file.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 from vacancy_cli.report.documents import KINDS
@@ -40,13 +46,53 @@ SCHEMA_NAMES: tuple[str, ...] = tuple(
 
 def schema(name: str) -> dict[str, Any]:
     """The schema ``name`` (``simulate``, ``reserve``, ``scenario``...) as a fresh dict."""
-    if name not in SCHEMA_NAMES:
-        raise KeyError(f"no schema named {name!r} (schemas: {', '.join(SCHEMA_NAMES)})")
-    text = _folder().joinpath(name + SUFFIX).read_text(encoding="utf-8")
-    loaded = json.loads(text)
+    loaded = json.loads(text(name))
     if not isinstance(loaded, dict):
         raise ValueError(f"schema {name!r}: expected a JSON object, got {type(loaded).__name__}")
     return loaded
+
+
+def resolve(kind: str) -> str | None:
+    """The schema a name or a ``--json`` kind follows (``reserve.pods``: ``reserve``),
+    or ``None`` for neither."""
+    if kind in SCHEMA_NAMES:
+        return kind
+    return KINDS.get(kind)
+
+
+def choices() -> list[tuple[str, str]]:
+    """Every KIND ``vacancy schema`` takes, sorted, with the title of its schema."""
+    every = {name: name for name in SCHEMA_NAMES} | KINDS
+    return [(kind, title(every[kind])) for kind in sorted(every)]
+
+
+def text(name: str) -> str:
+    """The schema ``name``'s file as shipped, byte for byte what an editor reads."""
+    _known(name)
+    return _folder().joinpath(name + SUFFIX).read_text(encoding="utf-8")
+
+
+def path(name: str) -> Path:
+    """Where the schema ``name`` is installed (for an editor's settings)."""
+    _known(name)
+    return Path(str(_folder().joinpath(name + SUFFIX))).resolve()
+
+
+def title(name: str) -> str:
+    """The schema's one-line title (``vacancy simulate --json``)."""
+    found = schema(name).get("title")
+    return found if isinstance(found, str) else name
+
+
+def kinds_of(name: str) -> list[str]:
+    """The document kinds that follow schema ``name`` under another name
+    (``reserve``: ``reserve.load``, ``reserve.sweep``...)."""
+    return [kind for kind, followed in KINDS.items() if followed == name and kind != name]
+
+
+def _known(name: str) -> None:
+    if name not in SCHEMA_NAMES:
+        raise KeyError(f"no schema named {name!r} (schemas: {', '.join(SCHEMA_NAMES)})")
 
 
 def check_kinds(kinds: Mapping[str, str], names: Iterable[str]) -> None:
