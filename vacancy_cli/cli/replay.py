@@ -18,6 +18,7 @@ from vacancy_cli.cli.common import (
     ManagerOpt,
     PodsOpt,
     PostgresOpt,
+    QuietOpt,
     RedisOpt,
     ScenarioArg,
     StrategiesOpt,
@@ -32,8 +33,18 @@ from vacancy_cli.cli.common import (
     servers,
     theme,
 )
+from vacancy_cli.model.strategies import STRATEGIES
+
+# The strategies whose breaks fail --check, named in its help from the table.
+_CLAIMING = ", ".join(
+    dict.fromkeys(
+        ["asyncio-lock", "semaphore:1"]
+        + [row.name for row in STRATEGIES.values() if row.claims_safety]
+    )
+)
 
 if TYPE_CHECKING:  # types only: each command imports what it runs when it runs
+    from vacancy_cli.app.gate import Failure
     from vacancy_cli.model.result import Exploration, Report, Run
     from vacancy_cli.model.scenario import Scenario
     from vacancy_cli.model.strategies import Servers
@@ -76,6 +87,18 @@ def simulate(
     postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="For CI: after the output, exit 1 with one line on stderr per failure: a "
+            "run's final stock differs from the scenario's \\[expect], or a strategy that "
+            f"claims safety breaks an invariant ({_CLAIMING}; with --pods, only a store the "
+            "pods share and that guards itself; your --manager claims it too). A lesson's "
+            "unsafe strategy losing an update is no failure.",
+        ),
+    ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Replay a scenario step by step under each strategy and check the result.
 
@@ -90,6 +113,11 @@ def simulate(
       vacancy simulate lost-update --strategy semaphore:2 --schedule "A,B,A,B"
 
       vacancy simulate my-scenario.toml --json
+
+      vacancy simulate my-scenario.toml --check -q
+
+    Exit status: 0 (without --check, whatever the runs broke); 1 when --check
+    finds a failure; 2 for a bad option or scenario.
     """
     from vacancy_cli.app.simulate import plan, run_scenario
     from vacancy_cli.model.scenario import load_scenario
@@ -100,12 +128,17 @@ def simulate(
     given = servers(redis_url, postgres_url)
     if json_out and (predict or step):
         fail("error: --predict and --step talk with the room; they cannot go with --json", 2)
+    if quiet and (predict or step):
+        fail("error: -q prints only the verdict line; it cannot go with --predict or --step", 2)
     loaded = call(lambda: load_scenario(scenario))
     result = call(lambda: run_scenario(loaded, strategy, schedule, pods, given, manager))
+    quiet = quiet and not json_out  # --json wins: it is the whole answer already
     if json_out:
         print_json(documents.simulation(result))
-    view = console(path, quiet=json_out)
-    if not json_out:
+    elif quiet:
+        _say(render.verdict_line(result))
+    view = console(path, quiet=json_out or quiet)
+    if not (json_out or quiet):
         from vacancy_cli.cli.presenter import predictions, show_context, step_through
 
         if predict:  # what the room predicts about: the run's own scenario and rows
@@ -124,6 +157,10 @@ def simulate(
         call(lambda: lesson.save_lesson(path, result.title, data, theme()))
     else:
         save(view, path, result.title)
+    if check:
+        from vacancy_cli.app.gate import check_simulation
+
+        _gate(check_simulation(result))
 
 
 def explore(
@@ -160,6 +197,19 @@ def explore(
     postgres_url: PostgresOpt = None,
     export: ExportOpt = None,
     json_out: JsonOpt = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="For CI: after the output, exit 1 with one line on stderr per failure: a "
+            "strategy that claims safety (as for simulate --check; your --manager claims it "
+            "too) has an outcome that breaks an invariant (the line gives the witness to "
+            "replay), the search stopped at --max-states (an incomplete search proves "
+            "nothing), or no interleaving ends at the final stock the scenario's \\[expect] "
+            "names. A --random sample fails only on what it found.",
+        ),
+    ] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Explore every interleaving of a scenario's requests and count each outcome.
 
@@ -176,6 +226,11 @@ def explore(
       vacancy explore three-way --strategy semaphore:2 --json
 
       vacancy explore three-way --random 200 --seed 7 --pct 2
+
+      vacancy explore my-scenario.toml --manager my_fix.py --check -q
+
+    Exit status: 0 (without --check, whatever the outcomes broke); 1 when
+    --check finds a failure; 2 for a bad option or scenario.
     """
     from vacancy_cli.app.explore import DEFAULT_MAX_STATES, explore_scenario
     from vacancy_cli.model.scenario import load_scenario
@@ -199,7 +254,7 @@ def explore(
                 manager=manager,
             )
         )
-    from vacancy_cli.render.explore import show_report
+    from vacancy_cli.render.explore import show_report, verdict_line
 
     title = f"{report.title}: every interleaving"
     page = path if path is not None and _lesson(path) else None
@@ -209,6 +264,7 @@ def explore(
         lambda c: show_report(report, c),
         None if page else path,
         title,
+        (lambda: verdict_line(report)) if quiet else None,
     )
     if page is not None:  # the interactive page: each outcome's witness replayed for it
         from vacancy_cli.render import lesson
@@ -217,6 +273,31 @@ def explore(
         witnesses = call(lambda: _witnesses(report, scenario_run, strategy, given, manager))
         data = lesson.explore_data(documents.exploration_report(report), witnesses)
         call(lambda: lesson.save_lesson(page, title, data, theme()))
+    if check:
+        from vacancy_cli.app.gate import check_report
+
+        # [expect] holds for the file's own pod count only (as simulate's plan says)
+        own = pods is None or pods == loaded.pods
+        _gate(check_report(report, loaded.expect if own else None, pods or loaded.pods))
+
+
+def _say(line: str) -> None:
+    """One line on stdout (``-q``'s verdict), flushed while ``run_app`` can report a loss."""
+    import sys
+
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _gate(failures: list[Failure]) -> None:
+    """``--check``'s end: one line on stderr per failure, and exit 1 if there is any."""
+    from vacancy_cli.cli import streams
+    from vacancy_cli.model.text import printable
+
+    for failure in failures:
+        streams.say(printable(f"check failed: {failure.line}"))
+    if failures:
+        raise typer.Exit(1)
 
 
 def _witnesses(

@@ -7,7 +7,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from vacancy_cli.model.result import Exploration, Report, ViolationKind
+from vacancy_cli.model.result import Exploration, Report, ViolationKind, verdict
 from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.render.console import command
 from vacancy_cli.render.simulation import timeline
@@ -77,6 +77,28 @@ def headline(exp: Exploration) -> str:
     if not exp.violating:
         return f"none of {total:,} {what} break an invariant"
     return f"{exp.violating_schedules:,} of {total:,} {what} {verb}"
+
+
+def verdict_line(report: Report) -> str:
+    """``-q``'s one line for the whole command: per strategy, what breaks in how many
+    schedules, or that none does, and whether the count is a proof ("Lost update:
+    none lost update in 2 of 6 interleavings, asyncio-lock correct in all 6")."""
+    return f"{report.title}: {', '.join(_verdict_part(exp) for exp in report.explorations)}"
+
+
+def _verdict_part(exp: Exploration) -> str:
+    if exp.mode == "exhaustive" and not exp.complete:  # counts so far prove nothing
+        found = verdict({k for o in exp.violating for k in o.violations})
+        found = found if exp.violating else "no break found"
+        return f"{exp.strategy} {found} so far (incomplete: stopped after {exp.states:,} states)"
+    what = "interleaving" if exp.mode == "exhaustive" else "sampled schedule"
+    what += "" if exp.schedules == 1 else "s"
+    if exp.violating:
+        kinds = {k for o in exp.violating for k in o.violations}
+        part = f"{exp.strategy} {verdict(kinds)} in {exp.violating_schedules:,} of "
+    else:
+        part = f"{exp.strategy} correct in " + ("its " if exp.schedules == 1 else "all ")
+    return part + f"{exp.schedules:,} {what}"
 
 
 def coverage_line(exp: Exploration) -> str:

@@ -117,6 +117,17 @@ def outcome_line(run: Run) -> str:
     )
 
 
+def verdict_line(sim: Simulation) -> str:
+    """``-q``'s one line for the whole command: the title, then each strategy's verdict
+    and final stock ("Lost update: none lost update (final 99), asyncio-lock correct
+    (final 98)"), with the ``[expect]`` it missed, so a CI log needs nothing else."""
+    parts = []
+    for run in sim.runs:
+        missed = f", expected {run.expected_final_stock}" if run.meets_expectation is False else ""
+        parts.append(f"{run.strategy} {_verdict(run)} (final {run.final_stock}{missed})")
+    return f"{sim.title}: {', '.join(parts)}"
+
+
 def _tickets(count: int) -> str:
     return f"{count} ticket" if count == 1 else f"{count} tickets"
 
