@@ -11,6 +11,11 @@ The issue's targets, each against baselines measured in the same run:
    Two floors are measured with it: the imports any such command needs
    (asyncio and Rich's table too) printing one empty table, and that plus the
    1000 tasks; no `vacancy reserve` can be faster than those.
+4. What timing every request end to end costs (`request_latency_ms`, the
+   samples of `--export FILE.csv`): 200,000 reservations, no latency, through
+   `live/load.py`'s own worker loop, against the same loop with the two
+   `perf_counter` calls and the two array stores taken out (a copy below,
+   `untimed_worker`), on the same manager class, hooks and plan.
 
 Two bare baselines, both driven exactly like `vacancy reserve` drives its
 requests (a pool of worker tasks, each taking the next request in turn):
@@ -27,6 +32,7 @@ median of the rounds, and the process is pinned to one CPU to steady the figures
 
     python benchmarks/bench_reserve.py            # the issue's sizes (about 3 minutes)
     python benchmarks/bench_reserve.py --quick    # 100,000 requests, fewer rounds
+    python benchmarks/bench_reserve.py --timing-only   # 4 alone (about 10 seconds)
 """
 
 from __future__ import annotations
@@ -42,11 +48,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-from vacancy_cli.live.hooks import MonotonicClock
-from vacancy_cli.live.load import run_load
+from vacancy_cli.live.hooks import LiveHooks, MonotonicClock
+from vacancy_cli.live.load import _Tally, _worker, run_load
 from vacancy_cli.live.options import LoadOptions
+from vacancy_cli.live.plan import draw_plan
 from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.stock import build
 from vacancy_cli.stock.base import Guard
@@ -178,11 +185,77 @@ def load_figures(title: str, requests: int, yields: bool, rounds: int) -> None:
     print(ratio_line("vacancy reserve vs ADR code", ours, adr, 1.3))
 
 
+async def untimed_worker(
+    manager: Any, plan: Any, tally: _Tally, report: None, load: asyncio.Task[Any]
+) -> None:
+    """``live/load.py``'s ``_worker`` as it was before requests were timed: the baseline."""
+    reserve = manager.reserve
+    reads, qtys, qty = plan.reads, plan.qtys, plan.qty
+    total = plan.requests
+    mask = plan.report_every - 1
+    cancelling = load.cancelling
+    while tally.started < total and not cancelling():
+        index = tally.started
+        tally.started = index + 1
+        if reads is not None and reads[index]:
+            await manager.available()
+            tally.reads += 1
+        else:
+            if qtys is not None:
+                qty = qtys[index]
+            granted, _ = await reserve(qty)
+            if granted:
+                tally.granted += 1
+                tally.tickets += qty
+            else:
+                tally.rejected += 1
+        if report is not None and not index & mask:
+            report()
+
+
+def hot_loop(requests: int, timed: bool) -> float:
+    """Wall time of the workers alone (no set-up, no checking), timed or not."""
+    options = LoadOptions(stock=requests, requests=requests, concurrency=CONCURRENCY)
+    plan = draw_plan(options)
+    work = _worker if timed else untimed_worker
+
+    async def main() -> float:
+        hooks = LiveHooks(requests, 0.0, False)
+        manager = build(parse_strategy("asyncio-lock"), requests, hooks, MonotonicClock())
+        tally = _Tally(requests)
+        load = asyncio.current_task()
+        assert load is not None
+        workers = [work(manager, plan, tally, None, load) for _ in range(options.workers)]
+        start = time.perf_counter()
+        await asyncio.gather(*workers)
+        elapsed = time.perf_counter() - start
+        assert tally.granted == requests
+        return elapsed
+
+    return asyncio.run(main())
+
+
+def timing_figures(requests: int, rounds: int) -> None:
+    print(
+        f"4. Timing each request: {requests:,} reservations, concurrency {CONCURRENCY:,}, "
+        "asyncio-lock, no latency"
+    )
+    bare, timed = rounds_of(
+        rounds, lambda: hot_loop(requests, False), lambda: hot_loop(requests, True)
+    )
+    print(f"    {'worker loop, untimed (baseline)':<34} {bare:8.3f} s")
+    print(
+        f"    {'worker loop, each request timed':<34} {timed:8.3f} s   ratio {timed / bare:5.2f}"
+        f"  ({(timed - bare) / requests * 1e9:,.0f} ns a request)"
+    )
+
+
 # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss can report the parent's peak.
 _PEAK = """
 import sys
 from vacancy_cli.live.load import run_load
 from vacancy_cli.live.options import LoadOptions
+from vacancy_cli.live.plan import draw_plan
 n = int(sys.argv[1])
 if n:
     run_load(LoadOptions(stock=n, requests=n, concurrency={concurrency}))
@@ -274,7 +347,17 @@ def pin_to_one_cpu() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100,000 requests, fewer rounds")
-    quick = parser.parse_args().quick
+    parser.add_argument(
+        "--timing-only", action="store_true", help="only 4: what timing each request costs"
+    )
+    args = parser.parse_args()
+    quick = args.quick
+    if args.timing_only:
+        print(
+            f"machine: {platform.machine()}, {pin_to_one_cpu()}, Python {platform.python_version()}"
+        )
+        timing_figures(200_000, 3 if quick else 7)
+        return
     requests = 100_000 if quick else 1_000_000
     rounds, contended_rounds, cli_rounds = (3, 3, 5) if quick else (5, 3, 15)
     pinned = pin_to_one_cpu()
@@ -314,6 +397,7 @@ def main() -> None:
         cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
         cached["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
         cli_figures("with bytecode cached (as after a pip install)", cli_rounds, cached, floor)
+    timing_figures(200_000, rounds)
 
 
 if __name__ == "__main__":

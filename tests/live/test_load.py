@@ -27,7 +27,15 @@ from vacancy_cli.report.documents import load as load_to_dict
 from vacancy_cli.stock.memory import GuardedStockManager
 
 # Fields that depend on the machine's speed, not on the run's logic.
-TIMING = {"lock_wait_ms", "histogram", "elapsed_s", "throughput_rps", "adr_claims"}
+TIMING = {
+    "lock_wait_ms",
+    "request_latency_ms",
+    "read_latency_ms",
+    "histogram",
+    "elapsed_s",
+    "throughput_rps",
+    "adr_claims",
+}
 
 
 def outcome(result: LoadResult) -> dict[str, object]:
@@ -44,7 +52,7 @@ def test_the_adrs_validation_grants_1000_of_1000_and_leaves_0() -> None:
     assert (result.lost_updates, result.oversold) == (0, 0)
     assert result.lock_acquisitions == 1000 and result.success_rate == 1.0
     # Nothing awaits inside the ADR's lock, so no acquisition can block: every wait is 0.
-    assert result.lock_wait == LockWait(0.0, 0.0, 0.0, 0.0)
+    assert result.lock_wait == LockWait(1000, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     assert result.histogram == (Bin(0.0, 0.0, 1000),)
     assert all(claim.held for claim in adr_claims(result))
 

@@ -10,7 +10,10 @@ from vacancy_cli.live.result import Bin, LockWait, lock_wait, percentile, wait_h
 def test_nearest_rank_percentiles_of_1_to_100() -> None:
     data = [float(i) for i in range(1, 101)]
     assert [percentile(data, p) for p in (50, 95, 99, 100)] == [50.0, 95.0, 99.0, 100.0]
-    assert lock_wait(data) == LockWait(50.0, 95.0, 99.0, 100.0)
+    found = lock_wait(data)
+    assert found is not None
+    assert (found.p50, found.p95, found.p99, found.max) == (50.0, 95.0, 99.0, 100.0)
+    assert (found.count, found.min, found.mean) == (100, 1.0, 50.5)
 
 
 def test_percentiles_on_small_and_edge_cases() -> None:
@@ -21,7 +24,7 @@ def test_percentiles_on_small_and_edge_cases() -> None:
     # 90 waits of exactly 0 (never blocked) ahead of 10 timed ones.
     timed = [float(i) for i in range(1, 11)]
     assert [percentile(timed, p, zeros=90) for p in (50, 95, 99)] == [0.0, 5.0, 9.0]
-    assert lock_wait([], zeros=5) == LockWait(0.0, 0.0, 0.0, 0.0)
+    assert lock_wait([], zeros=5) == LockWait(5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def test_the_histogram_bins_on_a_1_2_5_scale() -> None:

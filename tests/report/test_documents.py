@@ -49,6 +49,7 @@ from helpers import LOST_UPDATE, missing_servers
 
 runner = CliRunner()
 Document = dict[str, Any]
+STATS = ("min", "mean", "stddev", "p50", "p95", "p99", "max")
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -250,6 +251,7 @@ RESERVES = {
     "reserve.load": "--requests 50 --stock 50",
     "reserve.sweep": "--sweep 1,5 --requests 20",
     "reserve.comparison": "--strategy all --requests 20 --stock 20 --latency 1ms",
+    "reserve.runs": "--runs 2 --requests 20 --reads 0.5",
     "reserve.pods": "--pods 2 -s sqlite-conditional --requests 40 --stock 40",
 }
 
@@ -366,7 +368,9 @@ def test_a_reserve_document_must_match_the_shape_its_kind_names() -> None:
         "cache_hits": 0,
         "cache_oldest_ms": None,
         "cache_saving": 0.0,
-        "lock_wait_ms": {"p50": 0.0, "p95": 0.0, "p99": 0.0, "max": 0.0},
+        "lock_wait_ms": {"count": 1, **dict.fromkeys(STATS, 0.0)},
+        "request_latency_ms": {"count": 1, **dict.fromkeys(STATS, 0.001)},
+        "read_latency_ms": {"count": None, **dict.fromkeys(STATS)},
         "histogram": [{"low_ms": 0.0, "high_ms": 0.0, "count": 1}],
         "adr_claims": [{"claim": "Race Conditions: 0", "measured": "0 lost", "held": True}],
         "elapsed_s": 0.001,

@@ -1,5 +1,10 @@
 """The ``reserve`` command: the ADR's load test, run for real (one load, a sweep, a
-comparison of every strategy, or pods)."""
+comparison of every strategy, one load repeated, or pods).
+
+``--export FILE.csv`` is this command's alone (every raw sample, one row each):
+it is told apart here, before ``common.export_path`` (which knows only the
+views' formats) would refuse it, and its folder gets the same checks.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from vacancy_cli.cli.common import (
-    ExportOpt,
     JsonOpt,
     ManagerOpt,
     PostgresOpt,
+    QuietOpt,
     RedisOpt,
+    _export_problem,
     call,
     emit,
     export_path,
@@ -28,7 +34,21 @@ from vacancy_cli.model.strategies import STRATEGY_HELP
 if TYPE_CHECKING:
     from vacancy_cli.live.options import LoadOptions
     from vacancy_cli.live.pods import PodsResult
+    from vacancy_cli.live.repeated import Repeated
     from vacancy_cli.live.result import Comparison, LoadResult, Sweep
+
+    Outcome = LoadResult | Sweep | Comparison | Repeated
+
+ReserveExportOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="FILE",
+        help="Also save the result, by extension: .csv (every raw sample: one row per "
+        "request with its latency, one per lock acquisition with its wait; with --runs, "
+        "every run's) or what the terminal shows: .svg, .html, .md or .txt. Checked "
+        "before the run: the folder must exist and be writable.",
+    ),
+]
 
 
 def reserve(
@@ -106,11 +126,22 @@ def reserve(
             "1 hour); no committed reservation may be lost.",
         ),
     ] = None,
+    runs: Annotated[
+        str,
+        typer.Option(
+            metavar="N",
+            help="Run the same load N times (same seed, so the same requests; a fresh store "
+            "each) and report each figure's median, mean ± σ (sample standard deviation) and "
+            "range (min … max), as hyperfine does. A bug in any run is a bug (exit 1). "
+            "One strategy, no --sweep, no --pods.",
+        ),
+    ] = "1",
     manager: ManagerOpt = None,
     redis_url: RedisOpt = None,
     postgres_url: PostgresOpt = None,
-    export: ExportOpt = None,
+    export: ReserveExportOpt = None,
     json_out: JsonOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Run the ADR's validation load test for real, and check the stock afterwards.
 
@@ -119,6 +150,10 @@ def reserve(
     writing it back. The result shows granted and rejected requests, oversold
     tickets, lost updates (the conservation gap), lock acquisitions, cache
     hits, and lock wait percentiles with a histogram, next to the ADR's claims.
+    Timings: lock wait (over every acquisition, 0 for one that could not
+    block) and each request end to end (reservations and reads apart), as
+    min, mean, σ (sample standard deviation, n - 1), P50, P95, P99 (nearest
+    rank) and max, in ms.
 
     Exit status: 0 when the stock checks out, or when `none` loses updates
     (that is the lesson); 1 when a strategy that claims safety (asyncio-lock,
@@ -140,12 +175,24 @@ def reserve(
       vacancy reserve --sweep 10,100,1000,10000 --latency 1ms
 
       vacancy reserve --strategy all --latency 1ms --stock 800
+
+      vacancy reserve --latency 1ms --concurrency 10 --runs 5 --export samples.csv
+
+      vacancy reserve -q
     """
     from vacancy_cli.live.load import own_label, run_reserve
-    from vacancy_cli.live.options import MAX_KILL_AFTER_S, options_from_text, parse_latency
+    from vacancy_cli.live.options import (
+        MAX_KILL_AFTER_S,
+        options_from_text,
+        parse_count,
+        parse_latency,
+    )
 
-    path = export_path(export)
+    csv = _csv_path(export)
+    path = None if csv is not None else export_path(export)
+    repeat = call(lambda: parse_count("--runs", runs, 1))
     given = servers(redis_url, postgres_url)
+    quiet = quiet and not json_out  # --json wins: it is the whole answer already
 
     def options() -> LoadOptions:
         return options_from_text(
@@ -167,21 +214,69 @@ def reserve(
     if pods is not None:
         if sweep is not None:
             fail("error: --pods runs one load; it cannot go with --sweep", 2)
+        if repeat > 1:
+            fail("error: --runs repeats a load in this process; it cannot go with --pods", 2)
+        if csv is not None:
+            fail(
+                f"error: --export {export}: .csv holds each request's samples, which the pods "
+                "keep in their own processes; with --pods use .svg, .html, .md or .txt",
+                2,
+            )
         kill = (
             None
             if kill_pod_after is None
             else call(lambda: parse_latency(kill_pod_after, "--kill-pod-after", MAX_KILL_AFTER_S))
         )
-        _reserve_pods(options, pods, kill, path, json_out)
+        _reserve_pods(options, pods, kill, path, json_out, quiet)
         return
     with progress("reserving", json_out) as bar:
-        outcome = call(lambda: run_reserve(options(), sweep, bar.update))
+        outcome = call(lambda: run_reserve(options(), sweep, bar.update, repeat))
     from vacancy_cli.render.load import show_reserve
 
     show = functools.partial(show_reserve, outcome)
-    emit(json_out, lambda: _document(outcome), show, path, "vacancy reserve")
+    verdict = functools.partial(_verdict, outcome) if quiet else None
+    emit(json_out, lambda: _document(outcome), show, path, "vacancy reserve", verdict)
+    if csv is not None:
+        _write_csv(outcome, csv, export or "")
     if outcome.is_bug:
         raise typer.Exit(1)
+
+
+def _csv_path(export: str | None) -> Path | None:
+    """``--export FILE.csv``, checked before the run as every export is; None otherwise."""
+    if export is None or Path(export).suffix.lower() != ".csv":
+        return None
+    path = Path(export)
+    if path.is_dir():
+        fail(
+            f"error: --export {export}: is a folder; name a file in it, such as "
+            f"{path / 'samples.csv'}",
+            2,
+        )
+    # The views' checks, on a sibling name they accept: the folder exists, is one,
+    # and takes a new file.
+    problem = _export_problem(path.with_suffix(".txt"))
+    if problem:
+        fail(f"error: --export {export}: {problem}", 2)
+    return path
+
+
+def _write_csv(outcome: Outcome, path: Path, shown: str) -> None:
+    from vacancy_cli.report.samples_csv import write_samples
+
+    def write() -> None:
+        try:
+            write_samples(outcome, path)
+        except OSError as exc:
+            fail(f"error: --export {shown}: cannot write it: {exc.strerror or exc}", 1)
+
+    call(write)
+
+
+def _verdict(outcome: Outcome) -> str:
+    from vacancy_cli.render.load_quiet import verdict_lines
+
+    return verdict_lines(outcome)
 
 
 def _kill_needs_pods() -> NoReturn:
@@ -203,19 +298,22 @@ def _reserve_pods(
     kill: float | None,
     path: Path | None,
     json_out: bool,
+    quiet: bool,
 ) -> None:
     from vacancy_cli.live.pods import run_pods
 
     result = call(lambda: run_pods(options(), pods, kill))
     from vacancy_cli.render.load import show_pods
+    from vacancy_cli.render.load_quiet import pods_line
 
     show = functools.partial(show_pods, result)
-    emit(json_out, lambda: _document(result), show, path, "vacancy reserve --pods")
+    verdict = functools.partial(pods_line, result) if quiet else None
+    emit(json_out, lambda: _document(result), show, path, "vacancy reserve --pods", verdict)
     if result.is_bug:
         raise typer.Exit(1)
 
 
-def _document(found: LoadResult | Sweep | Comparison | PodsResult) -> dict[str, Any]:
+def _document(found: Outcome | PodsResult) -> dict[str, Any]:
     """The --json document, built (and its module loaded) only when asked for."""
     from vacancy_cli.live.pods import PodsResult
     from vacancy_cli.report import documents

@@ -14,8 +14,10 @@ one cancels the load's task, but a cancellation lands only where a task yields,
 and with no latency a request never does: so each worker also asks, before
 each request, whether the load is being cancelled, and stops there.
 
-Lock waits are timed by the live hooks (``hooks.py``); what a run found is in
-``result.py``, and its JSON in ``report/documents.py``.
+Lock waits are timed by the live hooks (``hooks.py``); each request's end-to-end
+latency by its worker, two ``perf_counter`` calls and a store into an array
+allocated up front (``benchmarks/bench_reserve.py`` measures what that costs).
+What a run found is in ``result.py``, and its JSON in ``report/documents.py``.
 
 After every load the totals checker judges the run: a strategy that claims
 safety and loses or oversells is a bug; ``none`` doing so is the lesson.
@@ -24,7 +26,7 @@ safety and loses or oversells is a bug; ``none`` doing so is the lesson.
 from __future__ import annotations
 
 import asyncio
-import random
+import math
 from array import array
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, replace
@@ -36,7 +38,17 @@ from vacancy_cli.engine.checker import check_totals
 from vacancy_cli.live.hooks import LiveHooks, MonotonicClock
 from vacancy_cli.live.interrupt import run_interruptible
 from vacancy_cli.live.options import LoadOptions, at_least, parse_sweep
-from vacancy_cli.live.result import Comparison, LoadResult, Sweep, lock_wait, wait_histogram
+from vacancy_cli.live.plan import Plan, draw_plan
+from vacancy_cli.live.repeated import Repeated
+from vacancy_cli.live.result import (
+    Comparison,
+    LoadResult,
+    Samples,
+    Sweep,
+    lock_wait,
+    wait_histogram,
+)
+from vacancy_cli.live.stats import describe
 from vacancy_cli.model.clock import Clock
 from vacancy_cli.model.errors import OptionError
 from vacancy_cli.model.strategies import (
@@ -54,61 +66,22 @@ if TYPE_CHECKING:
 
 OnProgress = Callable[[int, int], None]  # told (requests finished, requests in all)
 
-# Requests between progress reports (powers of two, for a mask): with latency a
-# request takes milliseconds, so report more often.
-PROGRESS_EVERY = 1024
-PROGRESS_EVERY_SLOW = 64
-
-
 # -- running a load ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """Which requests read and how many tickets each reserves, drawn up front with the seed."""
-
-    requests: int
-    reads: bytes | None  # 1 marks an available() read; None: no reads at all
-    qtys: array[int] | None  # per request; None: every request reserves ``qty``
-    qty: int
-    report_every: int
-
-    @property
-    def reserves(self) -> int:
-        return self.requests - (sum(self.reads) if self.reads is not None else 0)
-
-    @property
-    def demand(self) -> int:
-        """Tickets asked for by all the reserve requests together."""
-        reads, qtys = self.reads, self.qtys
-        if qtys is None:
-            return self.qty * self.reserves
-        if reads is None:
-            return sum(qtys)
-        return sum(qty for qty, read in zip(qtys, reads, strict=True) if not read)
-
-
-def _plan(options: LoadOptions) -> _Plan:
-    rng = random.Random(options.seed)
-    low, high = options.qty
-    count = options.requests
-    reads = None
-    if options.reads > 0:
-        reads = bytes(rng.random() < options.reads for _ in range(count))
-    qtys = None
-    if high > low:
-        qtys = array("l", (rng.randint(low, high) for _ in range(count)))
-    slow = options.latency_s > 0
-    return _Plan(count, reads, qtys, low, PROGRESS_EVERY_SLOW if slow else PROGRESS_EVERY)
-
-
 class _Tally:
-    """Shared by the workers: the next request to start, and how requests ended."""
+    """Shared by the workers: the next request to start, and how requests ended.
 
-    __slots__ = ("started", "granted", "tickets", "rejected", "reads")
+    ``latency[i]``: request i's end-to-end time in seconds, NaN until it ends;
+    ``won[i]``: 1 once request i is granted. Both allocated once, for the load.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("started", "granted", "tickets", "rejected", "reads", "latency", "won")
+
+    def __init__(self, requests: int) -> None:
         self.started = self.granted = self.tickets = self.rejected = self.reads = 0
+        self.latency = array("d", [math.nan]) * requests
+        self.won = bytearray(requests)
 
     @property
     def finished(self) -> int:
@@ -117,7 +90,7 @@ class _Tally:
 
 async def _worker(
     manager: StockManager | LiveOwn,
-    plan: _Plan,
+    plan: Plan,
     tally: _Tally,
     report: Callable[[], None] | None,
     load: asyncio.Task[Any],
@@ -126,20 +99,25 @@ async def _worker(
     load) is being cancelled: a Ctrl-C. The hot loop: keep it lean."""
     reserve = manager.reserve
     reads, qtys, qty = plan.reads, plan.qtys, plan.qty
+    latency, won, clock = tally.latency, tally.won, perf_counter
     total = plan.requests
     mask = plan.report_every - 1
     cancelling = load.cancelling
     while tally.started < total and not cancelling():
         index = tally.started
         tally.started = index + 1
+        start = clock()
         if reads is not None and reads[index]:
             await manager.available()
+            latency[index] = clock() - start
             tally.reads += 1
         else:
             if qtys is not None:
                 qty = qtys[index]
             granted, _ = await reserve(qty)
+            latency[index] = clock() - start
             if granted:
+                won[index] = 1
                 tally.granted += 1
                 tally.tickets += qty
             else:
@@ -153,7 +131,7 @@ async def run_load_async(
     on_progress: OnProgress | None = None,
     clock: Clock | None = None,
     join: StockManager | None = None,
-    plan: _Plan | None = None,
+    plan: Plan | None = None,
 ) -> LoadResult:
     """Run one load on the running loop and check it. ``clock`` feeds the read cache.
 
@@ -164,7 +142,7 @@ async def run_load_async(
     """
     options.validate()
     strategy = _row(options)
-    plan = _plan(options) if plan is None else plan
+    plan = draw_plan(options) if plan is None else plan
     hooks = LiveHooks(options.requests, options.latency_s, options.yield_at_checkpoint)
     if join is None:
         manager = _build(strategy, options, hooks, clock)
@@ -174,7 +152,7 @@ async def run_load_async(
         manager.judges_reads = False  # a stale read is the explorer's finding; no query a hit
         if not options.cache:
             manager.cache_ttl_s = 0.0
-        tally = _Tally()
+        tally = _Tally(options.requests)
         total = options.requests
         report = None if on_progress is None else lambda: on_progress(tally.finished, total)
         load = asyncio.current_task()
@@ -195,7 +173,7 @@ async def run_load_async(
             elapsed,
             final,
         )
-        return _result(options, run, manager, hooks, tally)
+        return _result(options, run, plan, hooks, tally)
     finally:
         manager.close()
 
@@ -236,7 +214,7 @@ def run_load(options: LoadOptions, on_progress: OnProgress | None = None) -> Loa
     A Ctrl-C (or SIGTERM, SIGHUP) raises ``KeyboardInterrupt`` here, once the load
     has stopped and its store is closed (``interrupt.py``).
     """
-    plan = _plan(options.validate())
+    plan = draw_plan(options.validate())
     return run_interruptible(run_load_async(options, on_progress, plan=plan))
 
 
@@ -256,11 +234,37 @@ def run_sweep(
     return Sweep(tuple(levels), tuple(runs))
 
 
+def run_repeated(
+    options: LoadOptions, runs: int, on_progress: OnProgress | None = None
+) -> Repeated:
+    """``--runs N``: the same load N times (same seed, so the same requests; a fresh
+    store each), so that each figure has a median and a spread, as hyperfine gives."""
+    options.validate()
+    at_least("--runs", runs, 1)
+    results = []
+    total = runs * options.requests
+    for done_before in range(runs):
+        offset = done_before * options.requests
+        report = None if on_progress is None else _offset(on_progress, offset, total)
+        results.append(run_load(options, report))
+    return Repeated(tuple(results))
+
+
 def run_reserve(
-    options: LoadOptions, sweep: str | None = None, on_progress: OnProgress | None = None
-) -> LoadResult | Sweep | Comparison:
+    options: LoadOptions,
+    sweep: str | None = None,
+    on_progress: OnProgress | None = None,
+    runs: int = 1,
+) -> LoadResult | Sweep | Comparison | Repeated:
     """``vacancy reserve``: one load; with ``sweep`` ("10,100,1000") one per level;
-    with strategy ``all`` one per strategy."""
+    with strategy ``all`` one per strategy; with ``runs`` over 1, the load repeated."""
+    at_least("--runs", runs, 1)
+    if runs > 1:
+        if sweep is not None:
+            raise OptionError("--runs repeats one load: it cannot go with --sweep")
+        if options.strategy == ALL:
+            raise OptionError("--runs repeats one load: choose one strategy instead of 'all'")
+        return run_repeated(options, runs, on_progress)
     if sweep is not None:
         if options.concurrency is not None:
             raise OptionError("--sweep sets the concurrency of each run: leave out --concurrency")
@@ -337,15 +341,17 @@ def _build(
 def _result(
     options: LoadOptions,
     run: _Run,
-    manager: StockManager | LiveOwn,
+    plan: Plan,
     hooks: LiveHooks,
     tally: _Tally,
 ) -> LoadResult:
     zeros = hooks.untimed
-    timed = sorted(hooks.waits[: hooks.timed])
+    waits = hooks.waits[: hooks.timed]
+    timed = sorted(waits)
     final = run.final_stock
     frozen = (tally.finished, options.requests) if run.frozen else None
     violations = check_totals(options.stock, final, tally.tickets, frozen=frozen)
+    reserve_times, read_times = _latencies(plan, tally)
     return LoadResult(
         options=options,
         strategy=run.strategy,
@@ -364,4 +370,20 @@ def _result(
         histogram=wait_histogram(timed, zeros),
         elapsed_s=run.elapsed,
         violations=violations,
+        request_latency=describe(reserve_times),
+        read_latency=describe(read_times),
+        samples=Samples(tally.latency, tally.won, plan.reads, plan.qtys, plan.qty, waits, zeros),
     )
+
+
+def _latencies(plan: Plan, tally: _Tally) -> tuple[list[float], list[float]]:
+    """The finished reservations' latencies and the reads', each ascending."""
+    latency, reads = tally.latency, plan.reads
+    if reads is None:
+        if tally.finished == plan.requests:
+            return sorted(latency), []
+        return sorted(x for x in latency if x == x), []  # NaN: never finished
+    pairs = zip(latency, reads, strict=True)
+    reserves = sorted(x for x, read in pairs if not read and x == x)
+    pairs = zip(latency, reads, strict=True)
+    return reserves, sorted(x for x, read in pairs if read and x == x)

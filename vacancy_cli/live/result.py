@@ -1,35 +1,50 @@
-"""What a load test found: its figures, lock-wait percentiles, the ADR's claims.
+"""What a load test found: its figures, lock waits and request latencies, the ADR's claims.
 
 The values ``vacancy reserve`` hands to both the Rich view and the JSON
 document (``report/documents.py``), so the two cannot disagree; the runner
-that produces them is ``load.py``.
+that produces them is ``load.py``, the statistics' rules are ``stats.py``'s.
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vacancy_cli.engine.checker import lost_tickets
 from vacancy_cli.live.options import LoadOptions
+from vacancy_cli.live.stats import Stats, describe
+from vacancy_cli.live.stats import percentile as percentile  # its old home: still importable
 from vacancy_cli.model.result import Violation, ViolationKind, verdict
 
-PERCENTILES = (50, 95, 99)
 ADR_P95_LIMIT_S = 0.005  # "Lock Wait Time: < 5ms (P95)"
 ADR_CACHE_SAVING = 0.70  # "Read-heavy workload: 70% reduction in lock acquisitions"
 
 # -- results -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LockWait:
-    """Lock wait percentiles over every acquisition, in seconds."""
+LockWait = Stats  # lock waits over every acquisition, in seconds
 
-    p50: float
-    p95: float
-    p99: float
-    max: float
+
+@dataclass(frozen=True)
+class Samples:
+    """A load's raw samples, per request, for ``--export FILE.csv``.
+
+    ``latency[i]`` is request i's end-to-end time in seconds (NaN: it never
+    finished, the loop froze); ``granted[i]`` is 1 for a granted reservation.
+    Lock waits cannot be told apart by request without costing every
+    acquisition a lookup, so they are their own list: the timed ones in the
+    order they ended, plus ``zeros`` acquisitions that could not block.
+    """
+
+    latency: array[float]
+    granted: bytearray
+    reads: bytes | None  # 1 marks an available() read; None: no reads at all
+    qtys: array[int] | None  # per request; None: every request reserves ``qty``
+    qty: int
+    waits: array[float]
+    zeros: int
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,12 @@ class LoadResult:
     histogram: tuple[Bin, ...]
     elapsed_s: float
     violations: tuple[Violation, ...]
+    # End-to-end time of each finished request (the lock wait included), in
+    # seconds: reservations and available() reads apart, since a cache hit
+    # takes microseconds and would hide the reservations' tail. None: none ran.
+    request_latency: Stats | None = None
+    read_latency: Stats | None = None
+    samples: Samples | None = None
 
     @property
     def requests(self) -> int:
@@ -145,24 +166,9 @@ class Sweep:
 # -- percentiles and the histogram -----------------------------------------------------------
 
 
-def percentile(ordered: Sequence[float], p: int, zeros: int = 0) -> float | None:
-    """Nearest-rank percentile ``p`` of ``zeros`` zeros followed by ``ordered`` (ascending).
-
-    Nearest rank returns a wait that really happened (no interpolation), and
-    the rank is computed in integers so that P95 of 20 values is the 19th.
-    """
-    count = zeros + len(ordered)
-    if count == 0:
-        return None
-    rank = max(1, (p * count + 99) // 100)
-    return 0.0 if rank <= zeros else ordered[rank - zeros - 1]
-
-
 def lock_wait(ordered: Sequence[float], zeros: int = 0) -> LockWait | None:
-    p50, p95, p99 = (percentile(ordered, p, zeros) for p in PERCENTILES)
-    if p50 is None or p95 is None or p99 is None:
-        return None
-    return LockWait(p50, p95, p99, ordered[-1] if ordered else 0.0)
+    """Lock waits: ``zeros`` acquisitions that could not block, then the timed ones."""
+    return describe(ordered, zeros)
 
 
 # Bin edges in seconds: 1-2-5 steps from 1 us up, so bars read as round numbers.

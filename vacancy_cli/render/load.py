@@ -1,4 +1,5 @@
-"""Rich views for ``vacancy reserve``: the load's table, the ADR's claims, the charts."""
+"""Rich views for ``vacancy reserve``: the load's table, its timings, the ADR's claims,
+the charts, and the one-line verdicts of ``-q`` (``--runs``: ``load_runs.py``)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from vacancy_cli.live.result import Comparison, LoadResult, LockWait, Sweep, adr_claims
+from vacancy_cli.live.stats import Stats
 from vacancy_cli.model.result import ViolationKind
 from vacancy_cli.model.strategies import QUEUE, parse_strategy
 
 if TYPE_CHECKING:
     from vacancy_cli.live.pods import PodsResult
+    from vacancy_cli.live.repeated import Repeated
 
 _BLOCKS = " ▏▎▍▌▋▊▉█"
 
@@ -42,9 +45,16 @@ def _span(low: float, high: float) -> str:
     return f"{low * scale:g}-{high * scale:g} {unit}"
 
 
-def show_reserve(outcome: LoadResult | Sweep | Comparison, console: Console) -> None:
-    """``vacancy reserve``: one load, a sweep of concurrency levels, or every strategy."""
-    if isinstance(outcome, Sweep):
+def show_reserve(outcome: LoadResult | Sweep | Comparison | Repeated, console: Console) -> None:
+    """``vacancy reserve``: one load, a sweep of concurrency levels, every strategy, or
+    one load repeated (``--runs``)."""
+    from vacancy_cli.live.repeated import Repeated
+
+    if isinstance(outcome, Repeated):
+        from vacancy_cli.render.load_runs import show_repeated
+
+        show_repeated(outcome, console)
+    elif isinstance(outcome, Sweep):
         show_sweep(outcome, console)
     elif isinstance(outcome, Comparison):
         show_comparison(outcome, console)
@@ -56,8 +66,10 @@ def show_load(result: LoadResult, console: Console) -> None:
     """``vacancy reserve``: the result table, the ADR's claims, the verdict, the histogram."""
     console.print(load_table(result))
     console.print()
+    console.print(timing_table(result))
+    console.print()
     console.print(claims_table(result))
-    _print_verdict(result, console)
+    print_verdict(result, console)
     if result.histogram:
         console.print()
         console.print(wait_histogram(result))
@@ -77,10 +89,10 @@ def _nothing_awaits(result: LoadResult) -> bool:
 
 def _load_title(result: LoadResult) -> str:
     summary = parse_strategy(result.strategy).summary
-    return f"{result.strategy} ({summary}): {_setup(result)}"
+    return f"{result.strategy} ({summary}): {setup_text(result)}"
 
 
-def _setup(result: LoadResult, flight: bool = True) -> str:
+def setup_text(result: LoadResult, flight: bool = True) -> str:
     """The load in words: requests, tickets each, stock, in flight, latency."""
     options = result.options
     low, high = options.qty
@@ -111,7 +123,7 @@ def load_table(result: LoadResult) -> Table:
         ("Success rate", f"{result.success_rate:.1%}"),
         ("Lock acquisitions", f"{result.lock_acquisitions:,}"),
         ("Cache hits", _cache_cell(result)),
-        (f"{_waits(result)} P50 / P95 / P99 / max", _wait_cell(wait)),
+        (f"{waits_label(result)} P50 / P95 / P99 / max", _wait_cell(wait)),
         ("Elapsed", f"{result.elapsed_s:,.3f} s"),
         ("Throughput", f"{result.throughput_rps:,.0f} requests/s"),
     ]
@@ -137,6 +149,47 @@ def _wait_cell(wait: LockWait | None) -> str:
     return f"{_ms(wait.p50)} / {_ms(wait.p95)} / {_ms(wait.p99)} / {_ms(wait.max)} ms"
 
 
+def ms_short(ms: float) -> str:
+    """Milliseconds in at most about 7 characters: 3 decimals below 100 ms, fewer above."""
+    if ms >= 1000:
+        return f"{ms:,.0f}"
+    return f"{ms:.1f}" if ms >= 100 else f"{ms:.3f}"
+
+
+STAT_COLUMNS = ("Min", "Mean", "σ", "P50", "P95", "P99", "Max")
+
+
+def timing_table(result: LoadResult) -> Table:
+    """Lock wait and each request's latency, end to end: min, mean, σ and the tail, in ms."""
+    table = Table(
+        title="Timings in ms",
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        caption="σ: sample standard deviation; "
+        + ("Reserve, Read" if result.reads else "Reserve")
+        + ": each request end to end",
+        caption_justify="left",
+    )
+    table.add_column("", no_wrap=True)
+    for name in STAT_COLUMNS:
+        table.add_column(name, justify="right", no_wrap=True)
+    rows = [(waits_label(result), result.lock_wait), ("Reserve", result.request_latency)]
+    if result.reads:
+        rows.append(("Read", result.read_latency))
+    for name, found in rows:
+        table.add_row(name, *_stat_cells(found))
+    return table
+
+
+def _stat_cells(found: Stats | None) -> list[str]:
+    if found is None:
+        return ["-"] * len(STAT_COLUMNS)
+    values = (found.min, found.mean, found.stddev, found.p50, found.p95, found.p99, found.max)
+    return ["-" if v is None else ms_short(v * 1000) for v in values]
+
+
 def claims_table(result: LoadResult) -> Table:
     table = Table(title="The ADR's claims, rerun", title_justify="left", title_style="bold")
     table.add_column("ADR says")
@@ -148,7 +201,7 @@ def claims_table(result: LoadResult) -> Table:
     return table
 
 
-def _print_verdict(result: LoadResult, console: Console) -> None:
+def print_verdict(result: LoadResult, console: Console) -> None:
     if not result.violations:
         line, style = f"✓ correct: stock conserved, nothing oversold ({result.strategy})", "green"
     elif result.is_bug:
@@ -164,7 +217,7 @@ def _print_verdict(result: LoadResult, console: Console) -> None:
 
 def wait_histogram(result: LoadResult, width: int = 32) -> Table:
     """Lock waits drawn in the terminal, one bar per 1-2-5 bin."""
-    title = f"{_waits(result)} histogram"
+    title = f"{waits_label(result)} histogram"
     table = Table(title=title, title_justify="left", title_style="bold", box=None)
     table.add_column("Wait", justify="right", style="dim")
     table.add_column("", min_width=width)
@@ -180,7 +233,7 @@ def wait_histogram(result: LoadResult, width: int = 32) -> Table:
 def show_comparison(comparison: Comparison, console: Console) -> None:
     """``vacancy reserve --strategy all``: the same load under every strategy."""
     table = Table(
-        title=f"Every strategy: {_setup(comparison.runs[0])}",
+        title=f"Every strategy: {setup_text(comparison.runs[0])}",
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,
@@ -207,7 +260,7 @@ def show_comparison(comparison: Comparison, console: Console) -> None:
     console.print(table)
     for run in comparison.runs:
         if run.is_bug:
-            _print_verdict(run, console)
+            print_verdict(run, console)
 
 
 _SHORT = {
@@ -230,7 +283,7 @@ def show_sweep(sweep: Sweep, console: Console) -> None:
     """``vacancy reserve --sweep``: lock wait and throughput per concurrency level."""
     first = sweep.runs[0]
     summary = parse_strategy(first.strategy).summary
-    console.print(sweep_table(sweep, f"{first.strategy} ({summary}): {_setup(first, False)}"))
+    console.print(sweep_table(sweep, f"{first.strategy} ({summary}): {setup_text(first, False)}"))
     if first.lock_acquisitions and _nothing_awaits(first):
         console.print(Text(_NO_CONTENTION, style="dim"))
     capped = [level for level in sweep.levels if level > first.requests]
@@ -246,7 +299,7 @@ def show_sweep(sweep: Sweep, console: Console) -> None:
     for level, run in zip(sweep.levels, sweep.runs, strict=True):
         if run.violations:
             console.print(Text(f"At concurrency {level:,}:", style="bold"))
-            _print_verdict(run, console)
+            print_verdict(run, console)
             break
 
 
@@ -293,7 +346,7 @@ def sweep_chart(
     return table
 
 
-def _waits(result: LoadResult) -> str:
+def waits_label(result: LoadResult) -> str:
     """What a request waited for: the lock, or the event-sourced writer's queue."""
     return "Queue wait" if parse_strategy(result.strategy).guard == QUEUE else "Lock wait"
 

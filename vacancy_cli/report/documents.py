@@ -20,7 +20,9 @@ from vacancy_cli.model.trace import Event, Step, schedule_text
 # more (start-up is measured: `reserve --json` need not load the explorer).
 if TYPE_CHECKING:
     from vacancy_cli.live.pods import PodsResult
+    from vacancy_cli.live.repeated import Repeated
     from vacancy_cli.live.result import Comparison, LoadResult, Sweep
+    from vacancy_cli.live.stats import Spread, Stats
     from vacancy_cli.model.result import (
         Exploration,
         Outcome,
@@ -41,6 +43,7 @@ KINDS = {
     "reserve.load": "reserve",
     "reserve.sweep": "reserve",
     "reserve.comparison": "reserve",
+    "reserve.runs": "reserve",
     "reserve.pods": "reserve",
     "play": "play",
 }
@@ -188,11 +191,14 @@ def _summary(scenario: Scenario) -> Document:
 # -- reserve --------------------------------------------------------------------------
 
 
-def reserve(found: LoadResult | Sweep | Comparison) -> Document:
+def reserve(found: LoadResult | Sweep | Comparison | Repeated) -> Document:
     """The document of whatever ``vacancy reserve`` ran in one process: one load,
-    a sweep, or a comparison (``pods`` for ``--pods``)."""
+    a sweep, a comparison, or one load repeated (``pods`` for ``--pods``)."""
+    from vacancy_cli.live.repeated import Repeated
     from vacancy_cli.live.result import Comparison, Sweep
 
+    if isinstance(found, Repeated):
+        return repeated(found)
     if isinstance(found, Sweep):
         return document(
             "reserve.sweep",
@@ -245,12 +251,9 @@ def load(result: LoadResult) -> Document:
         "cache_hits": result.cache_hits,
         "cache_oldest_ms": result.cache_oldest_ms,
         "cache_saving": result.cache_saving,
-        "lock_wait_ms": {
-            "p50": _ms(wait.p50) if wait else None,
-            "p95": _ms(wait.p95) if wait else None,
-            "p99": _ms(wait.p99) if wait else None,
-            "max": _ms(wait.max) if wait else None,
-        },
+        "lock_wait_ms": _stats_ms(wait),
+        "request_latency_ms": _stats_ms(result.request_latency),
+        "read_latency_ms": _stats_ms(result.read_latency),
         "histogram": [
             {"low_ms": _ms(b.low), "high_ms": _ms(b.high), "count": b.count}
             for b in result.histogram
@@ -261,6 +264,54 @@ def load(result: LoadResult) -> Document:
         "elapsed_s": result.elapsed_s,
         "throughput_rps": result.throughput_rps,
     }
+
+
+def _stats_ms(found: Stats | None) -> Document:
+    """A sample's statistics in ms, every key present (all null for an empty sample)."""
+    from vacancy_cli.live.repeated import STATS_KEYS
+
+    if found is None:
+        return dict.fromkeys(("count", *STATS_KEYS))
+    return {"count": found.count, **{key: _ms(getattr(found, key)) for key in STATS_KEYS}}
+
+
+def repeated(found: Repeated) -> Document:
+    """``--runs N``: each run's figures, and per figure the median and the spread.
+
+    ``median`` and ``spread`` are nested as a ``reserve.load`` document is, so
+    ``median.lock_wait_ms.p95`` is the median of the runs' ``lock_wait_ms.p95``.
+    """
+    medians: Document = {}
+    spreads: Document = {}
+    for name, found_spread in found.summary().items():
+        _put(medians, name, None if found_spread is None else found_spread.median)
+        _put(spreads, name, _spread(found_spread))
+    return document(
+        "reserve.runs",
+        {
+            "strategy": found.first.strategy,
+            "repetitions": len(found.runs),
+            "bug": found.is_bug,
+            "violating_runs": list(found.violating),
+            "median": medians,
+            "spread": spreads,
+            "runs": [load(r) for r in found.runs],
+        },
+    )
+
+
+def _spread(found: Spread | None) -> Document | None:
+    if found is None:
+        return None
+    return {"mean": found.mean, "stddev": found.stddev, "min": found.min, "max": found.max}
+
+
+def _put(into: Document, dotted: str, value: Any) -> None:
+    """``into["a"]["b"] = value`` for the name ``a.b``."""
+    *parents, last = dotted.split(".")
+    for key in parents:
+        into = into.setdefault(key, {})
+    into[last] = value
 
 
 def pods(result: PodsResult) -> Document:
