@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from vacancy_cli.cli import streams
 from vacancy_cli.cli.common import (
     JsonOpt,
     ManagerOpt,
@@ -30,6 +31,7 @@ from vacancy_cli.cli.common import (
     servers,
 )
 from vacancy_cli.model.strategies import STRATEGY_HELP
+from vacancy_cli.model.text import printable
 
 if TYPE_CHECKING:
     from vacancy_cli.live.options import LoadOptions
@@ -142,6 +144,29 @@ def reserve(
     export: ReserveExportOpt = None,
     json_out: JsonOpt = False,
     quiet: QuietOpt = False,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME<VALUE",
+            help="Fail (exit 1) unless a figure of the --json document meets this, k6-style; "
+            "repeatable. NAME is a figure's dotted path (lock_wait_ms.p95, success_rate, "
+            "lost_updates, request_latency_ms.p99, throughput_rps...), or short: p95 (the "
+            "lock wait's), success, lock_wait.p99. OP: < <= > >= = !=. VALUE: 5ms, 250us, "
+            "0.2s, 100%, or a number in the figure's unit. With --strategy all or --sweep "
+            "every run is checked; with --runs, the medians. E.g. --threshold 'p95<5ms'.",
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Fail (exit 1) when a strategy that claims safety misses one of the ADR's "
+            "claims: success=100% (when the stock covers every request), lost_updates=0, "
+            "oversold=0, violations=0, p95<5ms (when a lock was taken), cache_saving>=70% "
+            "(with --reads). Strategies that claim none (none, semaphore:2, ...) are shown, "
+            "not held: use --threshold to hold them.",
+        ),
+    ] = False,
 ) -> None:
     """Run the ADR's validation load test for real, and check the stock afterwards.
 
@@ -157,7 +182,8 @@ def reserve(
 
     Exit status: 0 when the stock checks out, or when `none` loses updates
     (that is the lesson); 1 when a strategy that claims safety (asyncio-lock,
-    semaphore:1) loses or oversells, or a pod fails; 2 for a bad option; 130
+    semaphore:1) loses or oversells, a pod fails, or a --threshold (or --check)
+    fails, each failure one line on stderr; 2 for a bad option; 130
     when stopped by Ctrl-C, SIGTERM or SIGHUP (within a second, pods and
     temporary databases removed).
 
@@ -179,6 +205,8 @@ def reserve(
       vacancy reserve --latency 1ms --concurrency 10 --runs 5 --export samples.csv
 
       vacancy reserve -q
+
+      vacancy reserve --latency 1ms --concurrency 10 --check --threshold 'p99<20ms'
     """
     from vacancy_cli.live.load import own_label, run_reserve
     from vacancy_cli.live.options import (
@@ -193,6 +221,7 @@ def reserve(
     repeat = call(lambda: parse_count("--runs", runs, 1))
     given = servers(redis_url, postgres_url)
     quiet = quiet and not json_out  # --json wins: it is the whole answer already
+    gates = _gates(threshold or [], check)
 
     def options() -> LoadOptions:
         return options_from_text(
@@ -227,7 +256,7 @@ def reserve(
             if kill_pod_after is None
             else call(lambda: parse_latency(kill_pod_after, "--kill-pod-after", MAX_KILL_AFTER_S))
         )
-        _reserve_pods(options, pods, kill, path, json_out, quiet)
+        _reserve_pods(options, pods, kill, path, json_out, quiet, gates)
         return
     with progress("reserving", json_out) as bar:
         outcome = call(lambda: run_reserve(options(), sweep, bar.update, repeat))
@@ -238,7 +267,8 @@ def reserve(
     emit(json_out, lambda: _document(outcome), show, path, "vacancy reserve", verdict)
     if csv is not None:
         _write_csv(outcome, csv, export or "")
-    if outcome.is_bug:
+    failed = gates(_document(outcome))
+    if outcome.is_bug or failed:
         raise typer.Exit(1)
 
 
@@ -299,6 +329,7 @@ def _reserve_pods(
     path: Path | None,
     json_out: bool,
     quiet: bool,
+    gates: Callable[[dict[str, Any]], bool],
 ) -> None:
     from vacancy_cli.live.pods import run_pods
 
@@ -309,8 +340,30 @@ def _reserve_pods(
     show = functools.partial(show_pods, result)
     verdict = functools.partial(pods_line, result) if quiet else None
     emit(json_out, lambda: _document(result), show, path, "vacancy reserve --pods", verdict)
-    if result.is_bug:
+    failed = gates(_document(result))
+    if result.is_bug or failed:
         raise typer.Exit(1)
+
+
+def _gates(texts: list[str], check: bool) -> Callable[[dict[str, Any]], bool]:
+    """The ``--threshold`` texts, parsed before anything runs (a malformed one is exit
+    2), and ``--check``'s ADR claims: a function that says each failure of a finished
+    run's document in one line on stderr, and whether there was any."""
+    if not texts and not check:
+        return lambda _: False
+    from vacancy_cli.report.thresholds import adr_check, evaluate, parse_threshold
+
+    parsed = [call(functools.partial(parse_threshold, text)) for text in texts]
+
+    def gate(document: dict[str, Any]) -> bool:
+        failures = evaluate(parsed, document) if parsed else []
+        if check:
+            failures += adr_check(document)
+        for failure in failures:
+            streams.say(printable(f"threshold failed: {failure.words}"))
+        return bool(failures)
+
+    return gate
 
 
 def _document(found: Outcome | PodsResult) -> dict[str, Any]:

@@ -301,3 +301,24 @@ def adr_thresholds(document: Mapping[str, Any]) -> list[Threshold]:
     if not claimed:
         listed = {_RACES}
     return [parse_threshold(text) for prefix, texts in _ADR if prefix in listed for text in texts]
+
+
+def adr_check(document: Mapping[str, Any]) -> list[Failure]:
+    """``reserve --check``: the ADR's claims, on every run of a strategy that claims
+    safety. A strategy that claims none (``none``, ``semaphore:2``, ``sqlite-naive``)
+    breaking is the lesson, as ``simulate --check`` and the exit status have it: it
+    is shown beside the others, and held to nothing."""
+    held = _claiming(document)
+    return [] if held is None else evaluate(adr_thresholds(held), held)
+
+
+def _claiming(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """``document`` cut to the runs that claim safety; None if none does."""
+    runs = document.get("runs")
+    if document.get("kind") == "reserve.comparison" and isinstance(runs, list):
+        kept = [run for run in runs if isinstance(run, Mapping) and run.get("claims_safety")]
+        return {**document, "runs": kept} if kept else None
+    if "claims_safety" in document:
+        return document if document["claims_safety"] else None
+    first = runs[0] if isinstance(runs, list) and runs else None  # a sweep, or --runs
+    return document if isinstance(first, Mapping) and first.get("claims_safety") else None
