@@ -231,3 +231,20 @@ def test_the_bash_script_completes_in_bash(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [n for n in bundled_names() if n.startswith("lo")]
+
+
+@pytest.mark.parametrize(
+    "line", ["vacancy fix ", "vacancy scenarios --notes "], ids=["fix", "scenarios-notes"]
+)
+def test_every_other_scenario_name_offers_the_bundled_ones(
+    line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert bash(line) == bundled_names()
+
+
+def test_reserve_and_play_complete_their_strategy() -> None:
+    assert set(bash("vacancy reserve -s sq")) == {n for n in STRATEGIES if n.startswith("sq")}
+    assert "all" in bash("vacancy reserve --strategy ")
+    assert "all" not in bash("vacancy play lost-update -s ")  # play runs one strategy
+    assert "asyncio-lock" in bash("vacancy play lost-update -s ")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from vacancy_cli.cli.common import ExportOpt, call, emit, export_path, fail
+from vacancy_cli.cli.completion import complete_scenario
 
 if TYPE_CHECKING:
     from vacancy_cli.render.console import Console
@@ -22,6 +23,7 @@ def scenarios(
         typer.Option(
             "--notes",
             metavar="NAME",
+            autocompletion=complete_scenario,
             help="Show one scenario's facilitator view instead of the list: its title, "
             "lesson, challenge, hints and discussion questions (the scenario's notes key). "
             "NAME is a bundled scenario or a .toml file. vacancy play never shows the notes.",

@@ -7,12 +7,14 @@ from typing import Annotated
 import typer
 
 from vacancy_cli.cli.common import call
+from vacancy_cli.cli.completion import complete_scenario
 
 
 def fix(
     scenario: Annotated[
         str,
         typer.Argument(
+            autocompletion=complete_scenario,
             help="The bundled scenario to check your fix against (see `vacancy scenarios`).",
         ),
     ] = "lost-update",

@@ -20,6 +20,7 @@ from vacancy_cli.cli.common import (
     save,
     servers,
 )
+from vacancy_cli.cli.completion import complete_one_strategy
 from vacancy_cli.model.strategies import ONE_STRATEGY_HELP
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def play(
             "--strategy",
             "-s",
             metavar="STRATEGY",
+            autocompletion=complete_one_strategy,
             help=f"Strategy to play against. One of: {ONE_STRATEGY_HELP}. Default: the one the "
             "scenario's challenge names, or its first strategy.",
         ),

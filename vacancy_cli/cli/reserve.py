@@ -30,6 +30,7 @@ from vacancy_cli.cli.common import (
     progress,
     servers,
 )
+from vacancy_cli.cli.completion import complete_strategies
 from vacancy_cli.model.strategies import STRATEGY_HELP
 from vacancy_cli.model.text import printable
 
@@ -80,6 +81,7 @@ def reserve(
             "--strategy",
             "-s",
             metavar="STRATEGY",
+            autocompletion=complete_strategies,
             help=f"One of: {STRATEGY_HELP} (all: the same load under each, side by side).",
         ),
     ] = "asyncio-lock",
