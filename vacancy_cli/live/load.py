@@ -149,6 +149,7 @@ async def run_load_async(
     else:
         manager = stores.join(strategy, join, hooks, clock or MonotonicClock())
     try:
+        await stores.opened(manager)  # a pool's connections, all made before the clock starts
         manager.judges_reads = False  # a stale read is the explorer's finding; no query a hit
         if not options.cache:
             manager.cache_ttl_s = 0.0
@@ -175,7 +176,7 @@ async def run_load_async(
         )
         return _result(options, run, plan, hooks, tally)
     finally:
-        manager.close()
+        await stores.closed(manager)
 
 
 async def _drive(workers: list[Coroutine[Any, Any, None]], load: asyncio.Task[Any]) -> bool:
@@ -335,7 +336,9 @@ def _build(
         from vacancy_cli.stock.own import LiveOwn, load
 
         return LiveOwn(load(strategy.variant), options.stock)
-    return stores.build(strategy, options.stock, hooks, clock or MonotonicClock())
+    return stores.build(
+        strategy, options.stock, hooks, clock or MonotonicClock(), pool_size=options.workers
+    )
 
 
 def _result(

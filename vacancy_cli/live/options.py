@@ -21,9 +21,7 @@ from vacancy_cli.model.strategies import (
 from vacancy_cli.model.text import shortened
 
 # Limits that keep a typo from exhausting memory, or a store from overflowing.
-MAX_REQUESTS = (
-    10_000_000  # plan, lock waits, request timings: up to 26 bytes each
-)
+MAX_REQUESTS = 10_000_000  # plan, lock waits, request timings: up to 26 bytes each
 MAX_ALL_AT_ONCE = 1_000_000  # one task per request, about 1 KB each
 # Each locked request sleeps this long: a minute is already an hour for 60 requests.
 MAX_LATENCY_S = 60.0

@@ -19,6 +19,13 @@ and, if it gives up or is cancelled, drops the connection instead of sending
 psycopg's polite cancel request (which a stopped server would not answer
 either: 10 s more per request in flight, and a warning each); the synchronous
 side passes the timeout to psycopg's ``wait`` (psycopg 3.3 and later).
+
+A live load's pool is ``psycopg_pool``'s ``AsyncConnectionPool`` (part of the
+``postgres`` extra, imported only for a pool: ``simulate`` does without it),
+of that same timed connection class, with as many connections at least as at
+most, so ``open(wait=True)`` returns once every one is connected. It logs a
+warning for each failed connect and reports only that time ran out; so its
+logger is kept quiet, and the class notes the first refusal for the error.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from typing import Any
 
 from vacancy_cli.model import trace
 from vacancy_cli.model.urls import DEFAULT_TIMEOUT_S
-from vacancy_cli.stock.server import ServerStockManager, driver
+from vacancy_cli.stock.server import ServerStockManager, driver, settled
 
 _TABLE = "CREATE TABLE IF NOT EXISTS vacancy_stock (id TEXT PRIMARY KEY, qty BIGINT NOT NULL)"
 _SELECT = "SELECT qty FROM vacancy_stock WHERE id = %s"
@@ -41,10 +48,20 @@ _UPDATE = "UPDATE vacancy_stock SET qty = %s WHERE id = %s"
 
 
 _INTERVAL_S = 0.1  # psycopg's own poll interval (it lets Ctrl-C through)
+# How long a request may wait for a free pooled connection: as long as the load
+# lasts (a stopped server ends the load through the requests holding them).
+_QUEUE_S = 7 * 24 * 3600.0
+_CONNECTING = 8  # the pool's workers: connections made at once while it fills
+_STOP_WORKERS_S = 0.5  # how long closing the pool waits for its workers
 
 
 def _psycopg() -> Any:
-    return driver("psycopg", "postgres", "psycopg 3", ("psycopg_pool",))
+    return driver("psycopg", "postgres", "psycopg 3", ("psycopg.pool",))
+
+
+def _psycopg_pool() -> Any:
+    _psycopg()
+    return driver("psycopg_pool", "postgres", "psycopg-pool", ("psycopg.pool",))
 
 
 @functools.cache
@@ -129,6 +146,62 @@ class PostgresStockManager(ServerStockManager):
         db.timeout_s = self.timeout_s
         async with db:
             yield db
+
+    def _make_pool(self, size: int) -> Any:
+        return _psycopg_pool().AsyncConnectionPool(
+            self.url,
+            connection_class=self._pooled_class(),
+            kwargs=self._options(),
+            min_size=size,
+            max_size=size,
+            open=False,
+            name=f"vacancy-{self.key[:8]}",
+            timeout=_QUEUE_S,
+            num_workers=min(size, _CONNECTING),
+        )
+
+    def _pooled_class(self) -> Any:
+        """The timed connection class with this store's deadline, noting the first
+        connect that failed (the pool itself only logs it)."""
+        timed = _connections()[1]
+        manager = self
+
+        async def connect(cls: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await timed.connect.__func__(cls, *args, **kwargs)
+            except Exception as exc:
+                if manager._refused is None:
+                    manager._refused = exc
+                raise
+
+        pooled: Any = type(
+            "PooledConnection",
+            (timed,),
+            {"timeout_s": self.timeout_s, "connect": classmethod(connect)},
+        )
+        return pooled
+
+    async def _fill(self, pool: Any, size: int) -> None:
+        await pool.open(wait=True, timeout=_QUEUE_S)  # the base bounds it by the timeout
+
+    @asynccontextmanager
+    async def _borrow(self, pool: Any) -> AsyncIterator[Any]:
+        """One of the pool's connections, given back on every way out (settled: a
+        cancellation landing in the return would lose it from the pool). One is
+        free when asked for (see server.py): psycopg_pool's own queue, which can
+        hand a connection to a client cancelled meanwhile, is never used. Each
+        statement commits itself, so there is no transaction to end; a connection
+        a timeout or cancellation closed is replaced by the pool."""
+        db = await pool.getconn()
+        try:
+            yield db
+        finally:
+            await settled(pool.putconn(db))
+
+    async def _close_pool(self, pool: Any) -> None:
+        # Connections still in use are closed as they come back; a worker still
+        # connecting to a stopped server is not waited for beyond a moment.
+        await pool.close(timeout=min(self.timeout_s, _STOP_WORKERS_S))
 
     async def _get(self, session: Any) -> int:
         cursor = await session.execute(_SELECT, (self.key,))

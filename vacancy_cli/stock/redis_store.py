@@ -9,15 +9,22 @@ The URL, the pool and the errors are the server base's (``server.py``). Both
 clients wait at most the URL's timeout to connect and for each answer, and
 never retry: redis-py retries a timed-out command three times by default,
 which would quadruple the wait for a server that stopped answering.
+
+A live load's pool is redis-py's ``BlockingConnectionPool``: filled by taking
+every connection at once (each connects, authenticates and selects its
+database as it is made) and giving them back; a request then holds one for
+its whole length, as a client of its own would.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from vacancy_cli.model import trace
-from vacancy_cli.stock.server import ServerStockManager, driver
+from vacancy_cli.stock.server import ServerStockManager, driver, settled
 
 # The ADR's script, as printed there (with the stock's key and the quantity as
 # arguments); it returns the stock left, or -1 when there was not enough.
@@ -87,6 +94,49 @@ class RedisStockManager(ServerStockManager):
             self.url, single_connection_client=True, **self._limits(redis.asyncio.retry.Retry)
         )
         return client
+
+    def _make_pool(self, size: int) -> Any:
+        redis = _redis()
+        try:
+            return redis.asyncio.BlockingConnectionPool.from_url(
+                self.url,
+                max_connections=size,
+                timeout=None,  # wait for a free connection: see server.py
+                **self._limits(redis.asyncio.retry.Retry),
+            )
+        except ValueError as exc:
+            raise self._malformed(exc) from None
+
+    async def _fill(self, pool: Any, size: int) -> None:
+        taken = await asyncio.gather(
+            *(pool.get_connection() for _ in range(size)), return_exceptions=True
+        )
+        for connection in taken:
+            if not isinstance(connection, BaseException):
+                await pool.release(connection)
+        for failed in taken:
+            if isinstance(failed, BaseException):
+                raise failed
+
+    @asynccontextmanager
+    async def _borrow(self, pool: Any) -> AsyncIterator[Any]:
+        """A client on one of the pool's connections, given back on every way out.
+
+        Not ``async with`` the client: a cancellation landing in its exit (a
+        Ctrl-C) would keep the connection, and redis-py then reports an
+        "Unclosed Redis client" on stderr. The return is settled instead.
+        """
+        client = _redis().asyncio.Redis(connection_pool=pool, single_connection_client=True)
+        await client.initialize()  # takes a connection: one is free (see server.py)
+        try:
+            yield client
+        finally:
+            borrowed, client.connection = client.connection, None
+            if borrowed is not None:
+                await settled(pool.release(borrowed))
+
+    async def _close_pool(self, pool: Any) -> None:
+        await pool.aclose()
 
     async def _get(self, session: Any) -> int:
         return int(await session.get(self._name))
