@@ -63,3 +63,17 @@ def test_pasted_reserve_output_has_the_programs_shape(
         app, shlex.split(command)[1:], env={"COLUMNS": "80", "NO_COLOR": "1"}
     )
     assert shape(result.stdout) == shape(pasted)
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces to -."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def test_every_link_inside_the_readme_lands_on_a_heading() -> None:
+    outside_code = re.sub(r"```.*?```", "", README, flags=re.S)
+    anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", outside_code, flags=re.M)}
+    links = set(re.findall(r"\]\(#([^)]+)\)", outside_code))
+    assert links, "the README links to its own sections"
+    assert sorted(links - anchors) == []

@@ -333,8 +333,11 @@ def run_app(invoke: Callable[[], object]) -> int:
     """Run the whole Click invocation (``standalone_mode=False``); its exit status.
 
     Whatever escapes a command ends here as at most two lines on stderr, never
-    a traceback or Typer's boxed error: the caller exits with the status.
+    a traceback or Typer's boxed error: the caller exits with the status. A
+    Ctrl-C that Typer caught itself (while Click parsed the options, or a view
+    was drawn) comes back as a silent 130: it gets the line every Ctrl-C gets.
     """
+    before = streams.said
     try:
         result = invoke()
         streams.flush()
@@ -345,7 +348,10 @@ def run_app(invoke: Callable[[], object]) -> int:
     except click.ClickException as exc:
         streams.say(f"error: {_quoted(exc.format_message())}")
         return exc.exit_code
-    except click.Abort:  # Click's word for input that ended inside its own prompt
+    except click.Abort as exc:  # Click's word for an input that ended, or a Ctrl-C
+        if isinstance(exc.__cause__, KeyboardInterrupt):  # outside call(): parsing, drawing
+            streams.say("interrupted")
+            return 130
         streams.say("aborted: the input ended")
         return 1
     except KeyboardInterrupt:
@@ -354,7 +360,10 @@ def run_app(invoke: Callable[[], object]) -> int:
     except Exception as exc:  # a bug outside call(): still one line
         streams.say(f"internal error: {type(exc).__name__}: {_quoted(str(exc))}")
         return 1
-    return result if isinstance(result, int) else 0
+    status = result if isinstance(result, int) else 0
+    if status == 130 and streams.said == before:  # Typer's silent exit for a Ctrl-C it caught
+        streams.say("interrupted")  # while parsing or drawing, outside any command's call()
+    return status
 
 
 def usage_error(exc: click.UsageError) -> int:

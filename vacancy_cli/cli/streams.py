@@ -99,8 +99,13 @@ def report(lost: OutputLost) -> int:
     return 1
 
 
+said = 0  # lines said on stderr so far: run_app tells a silent exit 130 from a said one
+
+
 def say(line: str, label: str = "vacancy: ") -> None:
     """``vacancy: line`` on stderr, if there is a stderr to say it on."""
+    global said
+    said += 1
     stream = sys.stderr
     if stream is None:
         return
