@@ -106,21 +106,22 @@ def run(checked: Run) -> Document:
             {"id": r.id, "op": r.op, "qty": r.qty, "granted": r.granted, "returned": r.returned}
             for r in checked.requests
         ],
-        "steps": [_step(s) for s in checked.steps],
+        "steps": [step(s) for s in checked.steps],
         "violations": [violation(v) for v in checked.violations],
         "audit_log": list(checked.audit_log),
     }
 
 
-def _step(step: Step) -> Document:
+def step(taken: Step) -> Document:
+    """One step of a run, as every document (and the classroom server's views) shows it."""
     return {
-        "t": step.t,
-        "request": step.request,
-        "action": step.action,
-        "seen": step.seen,
-        "stock": step.stock,
-        "pod": step.pod + 1,
-        "events": [_event(e) for e in step.events],
+        "t": taken.t,
+        "request": taken.request,
+        "action": taken.action,
+        "seen": taken.seen,
+        "stock": taken.stock,
+        "pod": taken.pod + 1,
+        "events": [_event(e) for e in taken.events],
     }
 
 

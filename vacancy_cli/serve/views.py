@@ -57,7 +57,7 @@ def board(room: Room, learner: Learner, game: Game, note: str | None = None) -> 
         "can_predict": not game.actions,
         "requests": [_request(r) for r in view.requests],
         "options": list(view.options),
-        "steps": [documents._step(s) for s in view.steps],
+        "steps": [documents.step(s) for s in view.steps],
         # each step in the terminal's words, and the row a violation happened on
         "rows": [
             {
