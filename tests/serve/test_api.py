@@ -205,6 +205,26 @@ def test_the_room_holds_at_most_its_sessions() -> None:
     assert "full" in one_line_error(TestClient(create_app(room)).post("/api/join"), 503)
 
 
+def test_one_address_cannot_open_every_place_of_the_room() -> None:
+    clock = Clock()
+    room = room_of(limits=Limits(sessions=50, joins=3), clock=clock)
+    for _ in range(3):
+        joined(room)  # each a client without the others' cookie, from one address
+    refused = TestClient(create_app(room)).post("/api/join")
+    assert "too many new sessions" in one_line_error(refused, 429)
+    assert room.join(None, address="10.0.0.7")  # another laptop still gets in
+    clock.now += 61
+    assert joined(room).get("/api/game").status_code == 200  # a minute later, again
+
+
+def test_a_reload_never_counts_as_a_new_session() -> None:
+    room = room_of(limits=Limits(joins=1))
+    learner = joined(room)
+    for _ in range(5):
+        assert learner.post("/api/join").status_code == 200
+    assert learner.get("/api/facilitator", headers=boss(room)).json()["learners"] == 1
+
+
 def test_each_learner_is_rate_limited_alone() -> None:
     room = room_of(limits=Limits(requests=3))
     busy, calm = joined(room), joined(room)

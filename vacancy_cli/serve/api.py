@@ -61,7 +61,8 @@ def create_app(room: Room) -> Starlette:
         return Response(pages[path], media_type=PAGES[path][1], headers=HEADERS)
 
     def join(request: Request, body: dict[str, Any]) -> Response:
-        sid = room.join(_text(body, "code", optional=True), request.cookies.get(COOKIE))
+        address = request.client.host if request.client is not None else ""
+        sid = room.join(_text(body, "code", optional=True), request.cookies.get(COOKIE), address)
         answer = _json(views.catalogue(room))
         answer.set_cookie(COOKIE, sid, httponly=True, samesite="strict")
         return answer

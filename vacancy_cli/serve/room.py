@@ -46,6 +46,11 @@ class Limits:
     sessions: int = 200
     body_bytes: int = 4096
     requests: int = 120  # per learner in each window
+    # New sessions one address may open in each window: a page reloaded keeps its
+    # session, so only a client that drops its cookie on purpose reaches this, and it
+    # can no longer fill the room's places alone. A classroom behind one NAT address
+    # joins over more than a minute.
+    joins: int = 30
     window_s: float = 60.0
     idle_s: float = 3600.0
 
@@ -112,14 +117,16 @@ class Room:
         self.current = 0
         self._learners: dict[str, Learner] = {}
         self._outcomes: dict[int, list[dict[str, int]]] = {}
+        self._joins: dict[str, tuple[float, int]] = {}  # address: (window start, new sessions)
         self._lock = threading.Lock()
 
     # -- who may ask --------------------------------------------------------------
 
-    def join(self, code: str | None, sid: str | None = None) -> str:
+    def join(self, code: str | None, sid: str | None = None, address: str = "") -> str:
         """A learner's session id: ``sid`` again when it is still a session (a page
-        reloaded keeps its game and its place), else a new one; the room code first
-        when the room needs one."""
+        reloaded keeps its game and its place), else a new one, at most
+        ``limits.joins`` a window from one ``address``; the room code first when the
+        room needs one."""
         if self.need_code and not _same(code or "", self.code, fold=True):
             raise Refused(403, "wrong room code: ask the facilitator for the code on the screen")
         with self._lock:
@@ -128,9 +135,24 @@ class Room:
                 return sid
             if len(self._learners) >= self.limits.sessions:
                 raise Refused(503, f"the room is full ({self.limits.sessions} learners)")
+            self._count_join(address)
             sid = secrets.token_urlsafe(16)
             self._learners[sid] = Learner(sid, self.clock())
         return sid
+
+    def _count_join(self, address: str) -> None:
+        """One more new session from ``address`` (caller holds the lock)."""
+        now = self.clock()
+        start, count = self._joins.get(address, (now, 0))
+        if now - start >= self.limits.window_s:
+            start, count = now, 0
+        if count >= self.limits.joins:
+            raise Refused(429, "too many new sessions from this address: wait a minute")
+        self._joins[address] = (start, count + 1)
+        if len(self._joins) > 4 * self.limits.sessions:  # forget finished windows
+            self._joins = {
+                a: w for a, w in self._joins.items() if now - w[0] < self.limits.window_s
+            }
 
     def learner(self, sid: str | None) -> Learner:
         """The learner a session id names, counted against its rate limit."""
