@@ -182,3 +182,35 @@ def test_screenshots_for_the_readme(
     page.screenshot(path=str(folder / "lesson-explore.png"), full_page=True)
     for name in ("lesson-simulate.png", "lesson-explore.png"):
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+SIX_SIZES = """title = "Six sizes"
+stock = 15
+strategies = ["none"]
+""" + "".join(f'[[requests]]\nid = "{r}"\nqty = {q}\n' for q, r in enumerate("ABCDEF", 1))
+
+
+def test_past_its_witness_runs_the_page_still_gives_each_outcome_s_replay(
+    tmp_path: Path, open_page: OpenPage
+) -> None:
+    from vacancy_cli.cli.replay import WITNESS_RUNS
+
+    scenario = tmp_path / "six.toml"
+    scenario.write_text(SIX_SIZES)
+    opened = open_page(export(tmp_path, "six", "explore", str(scenario)))
+    page = opened.page
+    data = page.evaluate("JSON.parse(document.getElementById('lesson-data').textContent)")
+    outcomes = data["document"]["explorations"][0]["outcomes"]
+    assert len(outcomes) > WITNESS_RUNS  # six requests of 1..6 tickets: 149 final states
+    assert len(data["witness_runs"][0]) == WITNESS_RUNS
+    assert len(data["notes"][0]["replays"]) == len(outcomes)
+    bars = page.locator("button.bar")
+    assert bars.count() == len(outcomes)  # the map still shows every outcome
+    bars.nth(len(outcomes) - 1).click()
+    shown = page.locator(".witness").inner_text()
+    assert f"first {WITNESS_RUNS} witnesses only" in shown
+    assert f'--schedule "{outcomes[-1]["witness"]}"' in shown
+    assert page.locator(".witness table.timeline").count() == 0
+    bars.nth(0).click()  # one the page carries: stepped as before
+    assert page.locator(".witness table.timeline").count() == 1
+    assert not opened.errors

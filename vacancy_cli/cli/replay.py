@@ -300,6 +300,11 @@ def _gate(failures: list[Failure]) -> None:
         raise typer.Exit(1)
 
 
+# Witnesses replayed into an explore lesson page, per strategy: a few hundred outcomes
+# would make a page of megabytes; the rest keep their replay command on the page.
+WITNESS_RUNS = 100
+
+
 def _witnesses(
     report: Report, scenario: Scenario, names: list[str] | None, given: Servers, manager: str | None
 ) -> list[tuple[Exploration, list[tuple[dict[str, Any], Run]]]]:
@@ -312,7 +317,8 @@ def _witnesses(
     rows = {row.name: row for row in strategies_for(scenario, names, given, manager)}
     found = []
     for exp in report.explorations:
-        runs = [replay(scenario, rows[exp.strategy], o.witness) for o in exp.outcomes]
+        shown = exp.outcomes[:WITNESS_RUNS]
+        runs = [replay(scenario, rows[exp.strategy], o.witness) for o in shown]
         found.append((exp, [(documents.run(run), run) for run in runs]))
     return found
 

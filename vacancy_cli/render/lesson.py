@@ -55,7 +55,9 @@ def explore_data(
     ``explorations`` pairs each exploration with its outcomes' witnesses, each
     replayed (``app.simulate.replay``) and given as its run document and its run.
     The witness runs sit under ``witness_runs``, beside the explore document and
-    not inside it, so the document stays exactly what ``--json`` prints.
+    not inside it, so the document stays exactly what ``--json`` prints. They may
+    be fewer than the outcomes (the first ``WITNESS_RUNS`` of each, see
+    ``cli.replay``): every outcome still has its replay command.
     """
     return {
         "page": "explore",
@@ -66,10 +68,8 @@ def explore_data(
                 "summary": f"{exp.strategy}: {parse_strategy(exp.strategy).summary}",
                 "headline": headline(exp),
                 "coverage": coverage_line(exp),
-                "witnesses": [
-                    {**run_notes(run), "replay": _replay(exp, outcome)}
-                    for outcome, (_, run) in zip(exp.outcomes, witnesses, strict=True)
-                ],
+                "witnesses": [run_notes(run) for _, run in witnesses],
+                "replays": [_replay(exp, outcome) for outcome in exp.outcomes],
             }
             for exp, witnesses in explorations
         ],

@@ -348,13 +348,22 @@
     var outcome = exp.outcomes[o];
     var notes = data.notes[e].witnesses[o];
     var run = data.witness_runs[e][o];
+    var replay = data.notes[e].replays[o];
     holder.textContent = "";
     timelines = timelines.filter(function (t) { return t.section !== section; });
+    if (!run) {  // past the witnesses the page carries: the command still replays it
+      holder.appendChild(el("h3", {}, ["Witness #" + (o + 1) + ": ", el("code", { text: outcome.witness })]));
+      holder.appendChild(el("p", { className: "muted", text: "This page steps through the first " +
+        data.witness_runs[e].length + " witnesses only; replay this one in a terminal:" }));
+      holder.appendChild(el("p", {}, [el("code", { text: replay })]));
+      say("Witness " + (o + 1) + ": " + outcome.witness + ", not on this page");
+      return;
+    }
     var timeline = new Timeline(run, notes, section, {});
     holder.appendChild(el("h3", {}, ["Witness #" + (o + 1) + ": ", el("code", { text: outcome.witness })]));
     holder.appendChild(el("p", { className: "muted" }, [el("code", { text: outcome.witness_annotated })]));
     holder.appendChild(timeline.node);
-    holder.appendChild(el("p", {}, ["Replay it: ", el("code", { text: notes.replay })]));
+    holder.appendChild(el("p", {}, ["Replay it: ", el("code", { text: replay })]));
     register(timeline);
     makeCurrent(timeline);
     timeline.next.focus();
