@@ -124,3 +124,42 @@ def test_bad_goals_are_one_line_errors(write_scenario: Write, text: str, message
         path = write_scenario(head + body + "\n" + text)
     with pytest.raises(ScenarioError, match=message):
         load_scenario(str(path))
+
+
+STALE_GOAL = """
+title = "Stale goal"
+stock = 10
+strategies = ["none", "asyncio-lock"]
+schedule = "R1 A A R1 R2"
+challenge = "Make a reader be told a stock that is no longer true."
+[[requests]]
+id = "R1"
+op = "available"
+[[requests]]
+id = "A"
+qty = 1
+[[requests]]
+id = "R2"
+op = "available"
+[goal]
+strategy = "{strategy}"
+violation = "stale_read"
+"""
+
+
+def test_a_goal_may_ask_for_a_stale_read_and_a_schedule_meets_it(write_scenario: Write) -> None:
+    scenario = load_scenario(str(write_scenario(STALE_GOAL.format(strategy="none"))))
+    assert scenario.goal is not None and scenario.goal.violation == "stale_read"
+    run = solve(scenario, scenario.goal)
+    assert run is not None and scenario.goal.met_by(run)
+    assert run.stale_reads  # what the goal asked for really happened in the run
+    assert not impossible(scenario, scenario.goal)
+
+
+def test_a_stale_read_the_lock_forbids_is_proved_impossible(write_scenario: Write) -> None:
+    # Under the lock nothing writes between R1's read and its cache fill: the
+    # outcomes explore reaches carry no stale read, so the goal is provably unmet.
+    scenario = load_scenario(str(write_scenario(STALE_GOAL.format(strategy="asyncio-lock"))))
+    assert scenario.goal is not None
+    assert impossible(scenario, scenario.goal)
+    assert solve(scenario, scenario.goal) is None

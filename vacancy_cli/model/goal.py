@@ -19,6 +19,7 @@ VIOLATION_CHOICES = (
     ViolationKind.OVERSELL,
     ViolationKind.NEGATIVE_STOCK,
     ViolationKind.DEADLOCK,
+    ViolationKind.STALE_READ,
     NO_VIOLATION,
 )
 
@@ -35,7 +36,9 @@ class Goal:
     def met_by_outcome(
         self, final_stock: int, granted: tuple[str, ...], kinds: tuple[str, ...]
     ) -> bool:
-        """The conditions an outcome of ``explore`` can tell (all but stale reads)."""
+        """The conditions an outcome of ``explore`` can tell: all but a count of stale
+        reads above one (an outcome knows a stale read happened, as ``violation =
+        "stale_read"`` asks, not how many)."""
         if self.final_stock is not None and final_stock != self.final_stock:
             return False
         if self.granted is not None and set(granted) != set(self.granted):
