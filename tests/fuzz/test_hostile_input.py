@@ -93,6 +93,8 @@ def _is_cheap(line: list[str], value: str) -> bool:
             return int(value) <= 200
         if option == "--pods" and line[0] == "reserve":
             return int(value) < 1  # a valid count starts real processes
+        if option == "--runs":
+            return parse_count(option, value, 1) <= 3
     except Exception:
         return True
     return True
@@ -116,6 +118,9 @@ COMMAND_LINES: list[list[str]] = [
     ["play", "{file}", "--manager"],
     ["scenarios", "--notes"],
     ["--theme"],
+    ["--color"],
+    ["schema"],
+    ["schema", "--path", "--"],
     [*TINY_LOAD, "--stock"],
     [*TINY_LOAD, "--requests"],
     [*TINY_LOAD, "--qty"],
@@ -127,6 +132,9 @@ COMMAND_LINES: list[list[str]] = [
     [*TINY_LOAD, "--sweep"],
     [*TINY_LOAD, "--pods"],
     [*TINY_LOAD, "--kill-pod-after"],
+    [*TINY_LOAD, "--runs"],
+    [*TINY_LOAD, "--threshold"],
+    [*TINY_LOAD, "--check", "--threshold"],
 ]
 
 
@@ -138,7 +146,7 @@ def test_a_hostile_option_value_ends_cleanly(
     assume(_is_cheap(line, value))
     path = scenario_file(LOST_UPDATE)
     args = [str(path) if word == "{file}" else word for word in line] + [value]
-    if line == ["--theme"]:
+    if line in (["--theme"], ["--color"]):
         args += ["scenarios"]
     stdin = "" if line[0] == "play" else None
     assert_ends_cleanly(run(args, stdin), args)

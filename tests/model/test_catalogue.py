@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import vacancy_cli
-from vacancy_cli.model.scenario import bundled_names, catalogue_dir, load_scenario
+from vacancy_cli.model.errors import ScenarioError
+from vacancy_cli.model.scenario import bundled_names, catalogue_dir, find_scenario, load_scenario
 from vacancy_cli.report import schemas
 
 ROOT = Path(__file__).parents[2]
@@ -63,3 +64,17 @@ def test_the_wheel_ships_the_catalogue_beside_the_schemas(tmp_path: Path) -> Non
     )
     assert pointed in names
     assert not [n for n in names if n.startswith("scenarios/")]  # nothing outside the package
+
+
+@pytest.mark.parametrize(
+    "ref", ["0" * 600, "a/" * 300 + "x.toml", "bad\0name", "x" * 5000 + ".toml"]
+)
+def test_a_name_no_system_can_look_up_is_one_short_error(ref: str) -> None:
+    # Path.is_file() raised OSError (name too long) or ValueError (a NUL byte): the
+    # fuzzer's 600 zeros were an internal error instead of an unknown scenario.
+    with pytest.raises(ScenarioError) as raised:
+        find_scenario(ref)
+    said = str(raised.value)
+    assert len(said) < 400
+    if len(ref) > 60:
+        assert f"({len(ref):,} characters)" in said  # the name is shortened, not dumped

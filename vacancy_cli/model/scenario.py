@@ -18,6 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from vacancy_cli.model import trace
+
+# The catalogue's names, re-exported: ``model.scenario`` is where callers look for them.
+from vacancy_cli.model.catalogue import bundled_names as bundled_names
+from vacancy_cli.model.catalogue import catalogue_dir as catalogue_dir
+from vacancy_cli.model.catalogue import find_scenario as find_scenario
+from vacancy_cli.model.catalogue import name_of
 from vacancy_cli.model.errors import OptionError, ScenarioError, ScheduleError
 from vacancy_cli.model.goal import VIOLATION_CHOICES, Goal
 from vacancy_cli.model.requests import AVAILABLE, OPS, RequestSpec
@@ -98,55 +104,9 @@ class Scenario:
         return self.name if self.bundled else self.source
 
 
-def catalogue_dir() -> Path:
-    """Where the bundled scenarios live: ``vacancy_cli/scenarios``, beside the package's
-    code in a source checkout and in an installed wheel alike, so the relative
-    ``#:schema ../schemas/scenario.schema.json`` line each file opens with finds the
-    shipped schema in both."""
-    return Path(__file__).resolve().parents[1] / "scenarios"
-
-
-def bundled_names() -> list[str]:
-    """Bundled scenario names in course order (files are numbered ``NN-name.toml``)."""
-    return [_name_of(p) for p in sorted(catalogue_dir().glob("*.toml"))]
-
-
-def _name_of(path: Path) -> str:
-    stem = path.stem
-    prefix, _, rest = stem.partition("-")
-    return rest if re.fullmatch("[0-9]+", prefix) and rest else stem
-
-
-def find_scenario(ref: str) -> Path:
-    """A path to an existing file, or the name of a bundled scenario.
-
-    An empty name is refused first: ``Path("")`` is the current folder, so it would
-    otherwise be reported as "a folder", which says nothing about the mistake.
-    """
-    if not ref.strip():
-        raise ScenarioError(
-            "the scenario name is empty: give a bundled scenario name "
-            "(see vacancy scenarios) or a .toml file"
-        )
-    path = Path(ref)
-    if path.is_file():
-        return path
-    for candidate in sorted(catalogue_dir().glob("*.toml")):
-        if _name_of(candidate) == ref:
-            return candidate
-    if path.is_dir():
-        raise ScenarioError(f"{ref}: a folder, not a scenario file")
-    if path.suffix == ".toml" or "/" in ref:
-        raise ScenarioError(f"{ref}: no such file")
-    raise ScenarioError(
-        f"unknown scenario {ref!r}: not a file and not a bundled scenario "
-        f"(bundled: {', '.join(bundled_names())})"
-    )
-
-
 def load_scenario(ref: str) -> Scenario:
     path = find_scenario(ref)
-    return parse_scenario(read_toml(path), source=str(path), name=_name_of(path))
+    return parse_scenario(read_toml(path), source=str(path), name=name_of(path))
 
 
 def parse_scenario(data: dict[str, Any], source: str, name: str) -> Scenario:
