@@ -25,6 +25,18 @@ def write_scenario(tmp_path: Path) -> Callable[[str, str], Path]:
 
 
 @pytest.fixture(autouse=True)
+def _own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test's course progress in a folder of its own: a test that plays a bundled
+    challenge to the end records it, and must not touch the real user's data folder
+    (``~/.local/share/vacancy``), nor see what another test recorded."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("VACANCY_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def _test_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Give the command line the test servers, when .ci/services started them.
 

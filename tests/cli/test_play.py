@@ -241,3 +241,18 @@ def test_the_ending_explanations_keep_their_indent_when_they_wrap() -> None:
     lines = out.splitlines()
     start = next(n for n, line in enumerate(lines) if line.startswith("  B read 100 at t2"))
     assert code == 0 and lines[start + 1].startswith("  ") and lines[start + 1].strip()
+
+
+def test_a_challenge_met_then_undone_still_counts_for_the_course(_own_data_folder: Path) -> None:
+    # Met with A B A B, then one undo, then quit: the last view is unfinished, yet
+    # the challenge was met (an undo cannot take that back), and the course says so.
+    code, _, _ = play("lost-update", keys="A\nB\nA\nB\nu\nq\n")
+    assert code == 0
+    saved = json.loads((_own_data_folder / "progress.json").read_text(encoding="utf-8"))
+    assert saved["lessons"]["lost-update"] == {"best_steps": 4, "met": True, "plays": 1}
+
+
+def test_a_game_quit_before_its_end_is_not_recorded(_own_data_folder: Path) -> None:
+    code, _, _ = play("lost-update", keys="A\nq\n")
+    assert code == 0
+    assert not (_own_data_folder / "progress.json").exists()

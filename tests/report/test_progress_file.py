@@ -154,3 +154,31 @@ def test_forget_removes_any_file_and_says_whether_there_was_one(tmp_path: Path) 
     progress_path(tmp_path).write_text("{", encoding="utf-8")  # even an unreadable one
     assert forget(tmp_path) is True
     assert not progress_path(tmp_path).exists()
+
+
+def _record_many(folder: str, worker: int, start: float) -> None:
+    """One process's games, all started at the same instant as the other processes'."""
+    import time
+
+    time.sleep(max(0.0, start - time.time()))
+    for game in range(5):
+        record(Path(folder), f"lesson-{worker}-{game}", game % 2 == 0, 3 + game)
+
+
+def test_games_ending_at_once_in_several_processes_all_count(tmp_path: Path) -> None:
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("fork")
+    start = time.time() + 0.5
+    workers = [
+        context.Process(target=_record_many, args=(str(tmp_path), n, start)) for n in range(8)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+        assert worker.exitcode == 0
+    lessons = read(tmp_path).lessons
+    assert len(lessons) == 8 * 5  # read-modify-write under the folder's lock: none lost
+    assert sorted(os.listdir(tmp_path)) == ["progress.json"]  # and no lock file left

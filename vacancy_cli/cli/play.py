@@ -123,8 +123,8 @@ def play(
             show_prediction(view, guess, last.run.final_stock)
         seconds = time.monotonic() - started
         played = game.record()
-        if loaded.bundled and last.run is not None:  # the course is the bundled catalogue
-            met = played.met_with
+        met = played.met_with  # kept through a later undo or restart: met is met
+        if loaded.bundled and (last.run is not None or met is not None):  # the course
             # A challenge proved impossible (lock-wait's: the lock forbids it) is done
             # once played to the end: seeing why is the lesson, and the course moves on.
             done = met is not None or (last.goal is not None and not last.goal_possible)

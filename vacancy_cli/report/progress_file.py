@@ -17,12 +17,18 @@ Writes go to a temporary file in the same folder, renamed over the old one
 that cannot be read or is not a progress file raises ``ProgressFileError``
 (one line naming the file and what to do): the course is then not shown with
 the progress silently dropped, and nothing overwrites what might be recovered.
+Recording a game reads, adds and writes under an exclusive lock on the folder
+(``flock`` on the folder itself, so no lock file is left behind): two games
+ending at once both count. Where ``fcntl`` does not exist (Windows) the record
+goes unlocked, as before.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -95,9 +101,30 @@ def write(folder: Path, progress: Progress) -> Path:
 
 def record(folder: Path, name: str, challenge_met: bool, steps: int) -> Progress:
     """Add one finished game to the saved progress, and save it; returns the new progress."""
-    progress = read(folder).recorded(name, challenge_met, steps)
-    write(folder, progress)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProgressFileError(f"{folder}: cannot save the progress: {_why(exc)}") from None
+    with _locked(folder):
+        progress = read(folder).recorded(name, challenge_met, steps)
+        write(folder, progress)
     return progress
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """The folder locked against another ``record`` for the read-modify-write."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; a lost record there is a rare race
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 def forget(folder: Path) -> bool:
