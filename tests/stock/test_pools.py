@@ -20,8 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,11 +36,11 @@ from vacancy_cli.model.clock import VirtualClock
 from vacancy_cli.model.errors import OptionError, ServerError
 from vacancy_cli.model.requests import RequestSpec
 from vacancy_cli.model.strategies import Servers, parse_strategy
-from vacancy_cli.stock.base import POOL_SIZE, Guard, StockManager
+from vacancy_cli.stock.base import POOL_SIZE, StockManager
 from vacancy_cli.stock.server import ServerStockManager
 from vacancy_cli.stock.sqlite import SqliteStockManager
 
-from helpers import TEST_SERVERS
+from helpers import TEST_SERVERS, YieldingHooks
 
 pytestmark = pytest.mark.slow  # talks with real Redis and PostgreSQL servers
 
@@ -198,25 +197,14 @@ def _forget(server: str, key: str) -> None:
 # -- a load, run as live/load.py runs one ------------------------------------------------
 
 
-@dataclass
-class Hooks:
+class Hooks(YieldingHooks):
     """Live hooks, short: a checkpoint sleeps ``latency_s``."""
 
-    latency_s: float = 0.001
-
-    def record(self, action: str, seen: int | None = None, value: int | None = None) -> None:
-        pass
+    def __init__(self, latency_s: float = 0.001) -> None:
+        self.latency_s = latency_s
 
     async def checkpoint(self) -> None:
         await asyncio.sleep(self.latency_s)
-
-    @asynccontextmanager
-    async def hold(self, guard: Guard) -> AsyncIterator[None]:
-        async with guard:
-            yield
-
-    async def wait_for(self, answer: asyncio.Future[tuple[bool, int]]) -> tuple[bool, int]:
-        return await answer
 
 
 @dataclass
