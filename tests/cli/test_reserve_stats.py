@@ -60,8 +60,7 @@ def test_runs_show_the_spread_and_every_run_counts() -> None:
         (["--runs", "-2"], "--runs -2: expected a whole number >= 1"),
         (["--runs", "two"], "--runs 'two': expected a whole number >= 1"),
         (["--runs", ""], "--runs '': expected a whole number >= 1"),
-        (["--runs", "2", "--sweep", "1,2"], "--runs repeats one load: it cannot go with --sweep"),
-        (["--runs", "2", "-s", "all"], "choose one strategy instead of 'all'"),
+        (["--runs", "2", "--sweep", "1,2", "-s", "all"], "choose one instead of 'all'"),
         (["--runs", "2", "--pods", "2", "-s", "sqlite-locked"], "it cannot go with --pods"),
     ],
 )

@@ -88,12 +88,13 @@ def test_a_bug_in_any_run_is_a_bug() -> None:
 @pytest.mark.parametrize(
     ("options", "sweep", "named"),
     [
-        (LoadOptions(requests=10), "1,2", "--sweep"),
-        (LoadOptions(requests=10, strategy="all"), None, "'all'"),
+        (LoadOptions(requests=10, concurrency=2), "1,2", "leave out --concurrency"),
+        (LoadOptions(requests=10, strategy="all"), "1,2", "'all'"),
     ],
 )
-def test_runs_go_with_one_load_only(options: LoadOptions, sweep: str | None, named: str) -> None:
-    with pytest.raises(OptionError, match="--runs") as raised:
+def test_runs_keep_the_sweeps_refusals(options: LoadOptions, sweep: str, named: str) -> None:
+    """--runs repeats a sweep now, but not one --sweep itself refuses."""
+    with pytest.raises(OptionError, match="--sweep") as raised:
         run_reserve(options, sweep, runs=2)
     assert named in str(raised.value)
 

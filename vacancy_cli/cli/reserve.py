@@ -1,5 +1,5 @@
 """The ``reserve`` command: the ADR's load test, run for real (one load, a sweep, a
-comparison of every strategy, one load repeated, or pods).
+comparison of every strategy, any of these repeated with ``--runs``, or pods).
 
 ``--export FILE.csv`` is this command's alone (every raw sample, one row each):
 it is told apart here, before ``common.export_path`` (which knows only the
@@ -37,10 +37,10 @@ from vacancy_cli.model.text import printable
 if TYPE_CHECKING:
     from vacancy_cli.live.options import LoadOptions
     from vacancy_cli.live.pods import PodsResult
-    from vacancy_cli.live.repeated import Repeated
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
     from vacancy_cli.live.result import Comparison, LoadResult, Sweep
 
-    Outcome = LoadResult | Sweep | Comparison | Repeated
+    Outcome = LoadResult | Sweep | Comparison | Repeated | SweepRuns | ComparisonRuns
 
 ReserveExportOpt = Annotated[
     str | None,
@@ -136,8 +136,9 @@ def reserve(
             metavar="N",
             help="Run the same load N times (same seed, so the same requests; a fresh store "
             "each) and report each figure's median, mean ± σ (sample standard deviation) and "
-            "range (min … max), as hyperfine does. A bug in any run is a bug (exit 1). "
-            "One strategy, no --sweep, no --pods.",
+            "range (min … max), as hyperfine does. With --strategy all or --sweep, each "
+            "strategy or level runs N times and every cell shows the median (--json has "
+            "each one's spread and runs). A bug in any run is a bug (exit 1). Not with --pods.",
         ),
     ] = "1",
     manager: ManagerOpt = None,
@@ -155,7 +156,8 @@ def reserve(
             "lost_updates, request_latency_ms.p99, throughput_rps...), or short: p95 (the "
             "lock wait's), success, lock_wait.p99. OP: < <= > >= = !=. VALUE: 5ms, 250us, "
             "0.2s, 100%, or a number in the figure's unit. With --strategy all or --sweep "
-            "every run is checked; with --runs, the medians. E.g. --threshold 'p95<5ms'.",
+            "every run is checked; with --runs, the medians (of each strategy or level). "
+            "E.g. --threshold 'p95<5ms'.",
         ),
     ] = None,
     check: Annotated[
@@ -203,6 +205,8 @@ def reserve(
       vacancy reserve --sweep 10,100,1000,10000 --latency 1ms
 
       vacancy reserve --strategy all --latency 1ms --stock 800
+
+      vacancy reserve --strategy all --latency 1ms --requests 200 --runs 5
 
       vacancy reserve --latency 1ms --concurrency 10 --runs 5 --export samples.csv
 

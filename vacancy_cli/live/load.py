@@ -19,8 +19,12 @@ latency by its worker, two ``perf_counter`` calls and a store into an array
 allocated up front (``benchmarks/bench_reserve.py`` measures what that costs).
 What a run found is in ``result.py``, and its JSON in ``report/documents.py``.
 
-After every load the totals checker judges the run: a strategy that claims
-safety and loses or oversells is a bug; ``none`` doing so is the lesson.
+After every load the totals checker judges the run (``judge.py``): a strategy
+that claims safety and loses or oversells is a bug; ``none`` doing so is the lesson.
+
+A sweep, a comparison and ``--runs N`` are loads in a row (``_each``), under one
+progress bar over all of them; with ``--runs N`` each strategy or level runs N
+times, as hyperfine repeats each command it compares.
 """
 
 from __future__ import annotations
@@ -29,26 +33,18 @@ import asyncio
 import math
 from array import array
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from vacancy_cli import stock as stores
-from vacancy_cli.engine.checker import check_totals
 from vacancy_cli.live.hooks import LiveHooks, MonotonicClock
 from vacancy_cli.live.interrupt import run_interruptible
+from vacancy_cli.live.judge import Finished, judged
 from vacancy_cli.live.options import LoadOptions, at_least, parse_sweep
 from vacancy_cli.live.plan import Plan, draw_plan
-from vacancy_cli.live.repeated import Repeated
-from vacancy_cli.live.result import (
-    Comparison,
-    LoadResult,
-    Samples,
-    Sweep,
-    lock_wait,
-    wait_histogram,
-)
-from vacancy_cli.live.stats import describe
+from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
+from vacancy_cli.live.result import Comparison, LoadResult, Sweep
 from vacancy_cli.model.clock import Clock
 from vacancy_cli.model.errors import OptionError
 from vacancy_cli.model.strategies import (
@@ -165,7 +161,7 @@ async def run_load_async(
         if report is not None:
             report()
         final = await _final_stock(manager)
-        run = _Run(
+        run = Finished(
             strategy.name,
             strategy.claims_safety,
             plan.reserves,
@@ -174,7 +170,7 @@ async def run_load_async(
             elapsed,
             final,
         )
-        return _result(options, run, plan, hooks, tally)
+        return judged(options, run, plan, hooks, tally)
     finally:
         await stores.closed(manager)
 
@@ -223,16 +219,23 @@ def run_sweep(
     options: LoadOptions, levels: Sequence[int], on_progress: OnProgress | None = None
 ) -> Sweep:
     """The same load at each concurrency level: how lock wait grows with load."""
+    loads = _each(_levels(options, levels), 1, on_progress)
+    return Sweep(tuple(levels), tuple(load[0] for load in loads))
+
+
+def run_sweep_runs(
+    options: LoadOptions, levels: Sequence[int], runs: int, on_progress: OnProgress | None = None
+) -> SweepRuns:
+    """``--sweep LEVELS --runs N``: each level's load N times, for a median per cell."""
+    loads = _each(_levels(options, levels), runs, on_progress)
+    return SweepRuns(tuple(levels), tuple(Repeated(load) for load in loads))
+
+
+def _levels(options: LoadOptions, levels: Sequence[int]) -> list[LoadOptions]:
     options.validate()
     for level in levels:
         at_least("--sweep", level, 1)
-    runs = []
-    for done_before, level in enumerate(levels):
-        offset = done_before * options.requests
-        total = len(levels) * options.requests
-        report = None if on_progress is None else _offset(on_progress, offset, total)
-        runs.append(run_load(replace(options, concurrency=level), report))
-    return Sweep(tuple(levels), tuple(runs))
+    return [replace(options, concurrency=level) for level in levels]
 
 
 def run_repeated(
@@ -241,14 +244,27 @@ def run_repeated(
     """``--runs N``: the same load N times (same seed, so the same requests; a fresh
     store each), so that each figure has a median and a spread, as hyperfine gives."""
     options.validate()
+    (loads,) = _each([options], runs, on_progress)
+    return Repeated(loads)
+
+
+def _each(
+    loads: Sequence[LoadOptions], runs: int, on_progress: OnProgress | None
+) -> list[tuple[LoadResult, ...]]:
+    """Each load ``runs`` times in a row, under one progress bar over them all (loads x
+    runs x requests): the results, load by load."""
     at_least("--runs", runs, 1)
-    results = []
-    total = runs * options.requests
-    for done_before in range(runs):
-        offset = done_before * options.requests
-        report = None if on_progress is None else _offset(on_progress, offset, total)
-        results.append(run_load(options, report))
-    return Repeated(tuple(results))
+    total = len(loads) * runs * (loads[0].requests if loads else 0)
+    done_before = 0
+    found = []
+    for options in loads:
+        results = []
+        for _ in range(runs):
+            report = None if on_progress is None else _offset(on_progress, done_before, total)
+            results.append(run_load(options, report))
+            done_before += options.requests
+        found.append(tuple(results))
+    return found
 
 
 def run_reserve(
@@ -256,25 +272,27 @@ def run_reserve(
     sweep: str | None = None,
     on_progress: OnProgress | None = None,
     runs: int = 1,
-) -> LoadResult | Sweep | Comparison | Repeated:
+) -> LoadResult | Sweep | Comparison | Repeated | SweepRuns | ComparisonRuns:
     """``vacancy reserve``: one load; with ``sweep`` ("10,100,1000") one per level;
-    with strategy ``all`` one per strategy; with ``runs`` over 1, the load repeated."""
+    with strategy ``all`` one per strategy; with ``runs`` over 1, each load repeated."""
     at_least("--runs", runs, 1)
-    if runs > 1:
-        if sweep is not None:
-            raise OptionError("--runs repeats one load: it cannot go with --sweep")
-        if options.strategy == ALL:
-            raise OptionError("--runs repeats one load: choose one strategy instead of 'all'")
-        return run_repeated(options, runs, on_progress)
     if sweep is not None:
         if options.concurrency is not None:
             raise OptionError("--sweep sets the concurrency of each run: leave out --concurrency")
         if options.strategy == ALL:
             raise OptionError("--sweep runs one strategy: choose one instead of 'all'")
-        return run_sweep(options, parse_sweep(sweep), on_progress)
+        levels = parse_sweep(sweep)
+        if runs > 1:
+            return run_sweep_runs(options, levels, runs, on_progress)
+        return run_sweep(options, levels, on_progress)
     if options.strategy == ALL:
         own = [own_label(options.manager)] if options.manager else []
-        return run_comparison(options, every_strategy(options.servers) + own, on_progress)
+        strategies = every_strategy(options.servers) + own
+        if runs > 1:
+            return run_comparison_runs(options, strategies, runs, on_progress)
+        return run_comparison(options, strategies, on_progress)
+    if runs > 1:
+        return run_repeated(options, runs, on_progress)
     return run_load(options, on_progress)
 
 
@@ -282,29 +300,28 @@ def run_comparison(
     options: LoadOptions, strategies: Sequence[str], on_progress: OnProgress | None = None
 ) -> Comparison:
     """The same load (same seed, same plan) under each strategy, one after another."""
+    loads = _each(_strategies(options, strategies), 1, on_progress)
+    return Comparison(tuple(load[0] for load in loads))
+
+
+def run_comparison_runs(
+    options: LoadOptions,
+    strategies: Sequence[str],
+    runs: int,
+    on_progress: OnProgress | None = None,
+) -> ComparisonRuns:
+    """``--strategy all --runs N``: each strategy's load N times, strategy after strategy."""
+    loads = _each(_strategies(options, strategies), runs, on_progress)
+    return ComparisonRuns(tuple(Repeated(load) for load in loads))
+
+
+def _strategies(options: LoadOptions, strategies: Sequence[str]) -> list[LoadOptions]:
     options.validate()
-    runs = []
-    total = len(strategies) * options.requests
-    for done_before, name in enumerate(strategies):
-        offset = done_before * options.requests
-        report = None if on_progress is None else _offset(on_progress, offset, total)
-        runs.append(run_load(replace(options, strategy=name), report))
-    return Comparison(tuple(runs))
+    return [replace(options, strategy=name) for name in strategies]
 
 
 def _offset(on_progress: OnProgress, offset: int, total: int) -> OnProgress:
     return lambda done, _: on_progress(offset + done, total)
-
-
-@dataclass(frozen=True)
-class _Run:
-    strategy: str
-    claims_safety: bool
-    reserves: int
-    demand: int
-    frozen: bool
-    elapsed: float
-    final_stock: int
 
 
 def _row(options: LoadOptions) -> Strategy:
@@ -339,54 +356,3 @@ def _build(
     return stores.build(
         strategy, options.stock, hooks, clock or MonotonicClock(), pool_size=options.workers
     )
-
-
-def _result(
-    options: LoadOptions,
-    run: _Run,
-    plan: Plan,
-    hooks: LiveHooks,
-    tally: _Tally,
-) -> LoadResult:
-    zeros = hooks.untimed
-    waits = hooks.waits[: hooks.timed]
-    timed = sorted(waits)
-    final = run.final_stock
-    frozen = (tally.finished, options.requests) if run.frozen else None
-    violations = check_totals(options.stock, final, tally.tickets, frozen=frozen)
-    reserve_times, read_times = _latencies(plan, tally)
-    return LoadResult(
-        options=options,
-        strategy=run.strategy,
-        claims_safety=run.claims_safety,
-        reserves=run.reserves,
-        demand=run.demand,
-        reads=tally.reads,
-        granted=tally.granted,
-        granted_tickets=tally.tickets,
-        rejected=tally.rejected,
-        final_stock=final,
-        lock_acquisitions=hooks.acquisitions,
-        cache_hits=hooks.cache_hits,
-        cache_oldest_ms=hooks.oldest_hit_ms,
-        lock_wait=lock_wait(timed, zeros),
-        histogram=wait_histogram(timed, zeros),
-        elapsed_s=run.elapsed,
-        violations=violations,
-        request_latency=describe(reserve_times),
-        read_latency=describe(read_times),
-        samples=Samples(tally.latency, tally.won, plan.reads, plan.qtys, plan.qty, waits, zeros),
-    )
-
-
-def _latencies(plan: Plan, tally: _Tally) -> tuple[list[float], list[float]]:
-    """The finished reservations' latencies and the reads', each ascending."""
-    latency, reads = tally.latency, plan.reads
-    if reads is None:
-        if tally.finished == plan.requests:
-            return sorted(latency), []
-        return sorted(x for x in latency if x == x), []  # NaN: never finished
-    pairs = zip(latency, reads, strict=True)
-    reserves = sorted(x for x, read in pairs if not read and x == x)
-    pairs = zip(latency, reads, strict=True)
-    return reserves, sorted(x for x, read in pairs if read and x == x)

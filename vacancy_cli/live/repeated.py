@@ -11,6 +11,11 @@ Each figure is named as in the ``reserve.load`` document (``lock_wait_ms.p95``,
 ``--threshold`` can address the median of a figure by the same name it uses
 for a single run. The view, the document and the thresholds all read
 ``FIGURES``, so they cannot disagree.
+
+``--strategy all`` and ``--sweep`` repeat each of their loads the same way, as
+hyperfine does when it compares several commands: ``ComparisonRuns`` and
+``SweepRuns`` hold one ``Repeated`` per strategy or per level, and every cell
+of their views is a median.
 """
 
 from __future__ import annotations
@@ -74,6 +79,15 @@ class Repeated:
     def first(self) -> LoadResult:
         return self.runs[0]
 
+    @property
+    def strategy(self) -> str:
+        return self.first.strategy
+
+    def median(self, name: str) -> float | None:
+        """Figure ``name``'s median over the runs (None: no run has it)."""
+        found = self.spread(name)
+        return None if found is None else found.median
+
     def spread(self, name: str) -> Spread | None:
         """Figure ``name`` over the runs that have it (None: no run has it, e.g. no lock)."""
         values = [v for v in (FIGURES[name](run) for run in self.runs) if v is not None]
@@ -87,3 +101,36 @@ class Repeated:
     def violating(self) -> tuple[int, ...]:
         """The runs (from 1) that broke an invariant."""
         return tuple(n for n, run in enumerate(self.runs, 1) if run.violations)
+
+
+@dataclass(frozen=True)
+class ComparisonRuns:
+    """``--strategy all --runs N``: each strategy's load repeated, in ``ALL_STRATEGIES``
+    order (``live.result.Comparison``'s, with a ``Repeated`` where it has one load)."""
+
+    runs: tuple[Repeated, ...]
+
+    @property
+    def is_bug(self) -> bool:
+        return any(found.is_bug for found in self.runs)
+
+    @property
+    def repetitions(self) -> int:
+        return len(self.runs[0].runs)
+
+
+@dataclass(frozen=True)
+class SweepRuns:
+    """``--sweep LEVELS --runs N``: the load repeated at each concurrency level, in the
+    order given (``live.result.Sweep``'s, with a ``Repeated`` per level)."""
+
+    levels: tuple[int, ...]
+    runs: tuple[Repeated, ...]
+
+    @property
+    def is_bug(self) -> bool:
+        return any(found.is_bug for found in self.runs)
+
+    @property
+    def repetitions(self) -> int:
+        return len(self.runs[0].runs)

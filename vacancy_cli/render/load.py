@@ -3,7 +3,7 @@ the charts, and the one-line verdicts of ``-q`` (``--runs``: ``load_runs.py``)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -19,7 +19,9 @@ from vacancy_cli.model.strategies import QUEUE, parse_strategy
 
 if TYPE_CHECKING:
     from vacancy_cli.live.pods import PodsResult
-    from vacancy_cli.live.repeated import Repeated
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
+
+    Outcome = LoadResult | Sweep | Comparison | Repeated | SweepRuns | ComparisonRuns
 
 _BLOCKS = " ▏▎▍▌▋▊▉█"
 
@@ -45,15 +47,15 @@ def _span(low: float, high: float) -> str:
     return f"{low * scale:g}-{high * scale:g} {unit}"
 
 
-def show_reserve(outcome: LoadResult | Sweep | Comparison | Repeated, console: Console) -> None:
+def show_reserve(outcome: Outcome, console: Console) -> None:
     """``vacancy reserve``: one load, a sweep of concurrency levels, every strategy, or
-    one load repeated (``--runs``)."""
-    from vacancy_cli.live.repeated import Repeated
+    (``--runs``, ``load_runs.py``) any of them repeated."""
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
 
-    if isinstance(outcome, Repeated):
-        from vacancy_cli.render.load_runs import show_repeated
+    if isinstance(outcome, Repeated | SweepRuns | ComparisonRuns):
+        from vacancy_cli.render.load_runs import show_runs
 
-        show_repeated(outcome, console)
+        show_runs(outcome, console)
     elif isinstance(outcome, Sweep):
         show_sweep(outcome, console)
     elif isinstance(outcome, Comparison):
@@ -118,8 +120,8 @@ def load_table(result: LoadResult) -> Table:
         ("Granted", f"{result.granted:,} ({result.granted_tickets:,} tickets)"),
         ("Rejected", f"{result.rejected:,}"),
         ("Final stock", f"{result.final_stock:,}"),
-        ("Oversold", _alarm(result.oversold)),
-        ("Lost updates", _alarm(result.lost_updates)),
+        ("Oversold", alarm(result.oversold)),
+        ("Lost updates", alarm(result.lost_updates)),
         ("Success rate", f"{result.success_rate:.1%}"),
         ("Lock acquisitions", f"{result.lock_acquisitions:,}"),
         ("Cache hits", _cache_cell(result)),
@@ -132,7 +134,7 @@ def load_table(result: LoadResult) -> Table:
     return table
 
 
-def _alarm(count: int) -> Text:
+def alarm(count: int) -> Text:
     return Text(f"{count:,}", style="bold red" if count else "green")
 
 
@@ -252,10 +254,10 @@ def show_comparison(comparison: Comparison, console: Console) -> None:
             run.strategy,
             f"{run.granted:,}",
             f"{run.final_stock:,}",
-            _alarm(run.oversold),
-            _alarm(run.lost_updates),
+            alarm(run.oversold),
+            alarm(run.lost_updates),
             p95,
-            Text(_short_verdict(run), style=_verdict_style(run)),
+            Text(short_verdict(run), style=verdict_style(run)),
         )
     console.print(table)
     for run in comparison.runs:
@@ -270,12 +272,12 @@ _SHORT = {
 }
 
 
-def _short_verdict(run: LoadResult) -> str:
+def short_verdict(run: LoadResult) -> str:
     kinds = dict.fromkeys(v.kind for v in run.violations)
     return ", ".join(_SHORT.get(kind, kind) for kind in kinds) or "correct"
 
 
-def _verdict_style(run: LoadResult) -> str:
+def verdict_style(run: LoadResult) -> str:
     return "green" if not run.violations else "bold red" if run.is_bug else "yellow"
 
 
@@ -284,18 +286,13 @@ def show_sweep(sweep: Sweep, console: Console) -> None:
     first = sweep.runs[0]
     summary = parse_strategy(first.strategy).summary
     console.print(sweep_table(sweep, f"{first.strategy} ({summary}): {setup_text(first, False)}"))
-    if first.lock_acquisitions and _nothing_awaits(first):
-        console.print(Text(_NO_CONTENTION, style="dim"))
-    capped = [level for level in sweep.levels if level > first.requests]
-    if capped:
-        levels = ", ".join(f"{level:,}" for level in capped)
-        console.print(
-            Text(f"{levels}: more than the {first.requests:,} requests, so all are in flight.")
-        )
+    sweep_notes(first, sweep.levels, console)
     console.print()
-    console.print(sweep_chart(sweep, "P95 lock wait (ms)", _p95_ms, "{:,.3f}"))
+    p95s = [run.lock_wait.p95 * 1000 if run.lock_wait else 0.0 for run in sweep.runs]
+    console.print(sweep_chart(sweep.levels, p95s, "P95 lock wait (ms)", "{:,.3f}"))
     console.print()
-    console.print(sweep_chart(sweep, "Throughput (requests/s)", _throughput, "{:,.0f}"))
+    rates = [run.throughput_rps for run in sweep.runs]
+    console.print(sweep_chart(sweep.levels, rates, "Throughput (requests/s)", "{:,.0f}"))
     for level, run in zip(sweep.levels, sweep.runs, strict=True):
         if run.violations:
             console.print(Text(f"At concurrency {level:,}:", style="bold"))
@@ -303,12 +300,16 @@ def show_sweep(sweep: Sweep, console: Console) -> None:
             break
 
 
-def _p95_ms(run: LoadResult) -> float:
-    return run.lock_wait.p95 * 1000 if run.lock_wait else 0.0
-
-
-def _throughput(run: LoadResult) -> float:
-    return run.throughput_rps
+def sweep_notes(first: LoadResult, levels: Sequence[int], console: Console) -> None:
+    """Under a sweep's table: why nothing waits, and which levels are all the requests."""
+    if first.lock_acquisitions and _nothing_awaits(first):
+        console.print(Text(_NO_CONTENTION, style="dim"))
+    capped = [level for level in levels if level > first.requests]
+    if capped:
+        shown = ", ".join(f"{level:,}" for level in capped)
+        console.print(
+            Text(f"{shown}: more than the {first.requests:,} requests, so all are in flight.")
+        )
 
 
 def sweep_table(sweep: Sweep, title: str) -> Table:
@@ -326,22 +327,21 @@ def sweep_table(sweep: Sweep, title: str) -> Table:
             f"{level:,}",
             *waits,
             f"{run.throughput_rps:,.0f}",
-            Text(run.verdict, style=_verdict_style(run)),
+            Text(run.verdict, style=verdict_style(run)),
         )
     return table
 
 
 def sweep_chart(
-    sweep: Sweep, title: str, value: Callable[[LoadResult], float], fmt: str, width: int = 40
+    levels: Sequence[int], values: Sequence[float], title: str, fmt: str, width: int = 40
 ) -> Table:
-    """One bar per concurrency level, scaled to the largest."""
+    """One bar per concurrency level (``values``: one per level), scaled to the largest."""
     table = Table(title=title, title_justify="left", title_style="bold", box=None)
     table.add_column("Concurrency", justify="right", style="dim")
     table.add_column("", min_width=width)
     table.add_column("", justify="right")
-    values = [value(run) for run in sweep.runs]
     top = max(values)
-    for level, amount in zip(sweep.levels, values, strict=True):
+    for level, amount in zip(levels, values, strict=True):
         table.add_row(f"{level:,}", Text(_bar(amount, top, width), "cyan"), fmt.format(amount))
     return table
 
@@ -381,8 +381,8 @@ def show_pods(result: PodsResult, console: Console) -> None:
     ledger.add_row("Stock left", f"{result.final_stock:,}")
     ledger.add_row("Reservations committed", f"{result.reservations:,}")
     ledger.add_row("Tickets in them", f"{result.granted_tickets:,}")
-    ledger.add_row("Lost updates", _alarm(result.lost_updates))
-    ledger.add_row("Oversold", _alarm(result.oversold))
+    ledger.add_row("Lost updates", alarm(result.lost_updates))
+    ledger.add_row("Oversold", alarm(result.oversold))
     ledger.add_row("Elapsed", f"{result.elapsed_s:.2f} s")
     console.print(ledger)
     if not result.violations:

@@ -15,18 +15,28 @@ from vacancy_cli.render.load import waits_label
 
 if TYPE_CHECKING:
     from vacancy_cli.live.pods import PodsResult
-    from vacancy_cli.live.repeated import Repeated
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
 
 
-def verdict_lines(outcome: LoadResult | Sweep | Comparison | Repeated) -> str:
+def verdict_lines(
+    outcome: LoadResult | Sweep | Comparison | Repeated | SweepRuns | ComparisonRuns,
+) -> str:
     """``-q``: one line per load, each starting with what ran (``strategy:``), plain
-    numbers (no thousands commas) so a script can cut them out."""
-    from vacancy_cli.live.repeated import Repeated
+    numbers (no thousands commas) so a script can cut them out; with ``--runs N`` one
+    per strategy or level, of its medians."""
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
 
-    if isinstance(outcome, Repeated):
+    if isinstance(outcome, Repeated | SweepRuns | ComparisonRuns):
         from vacancy_cli.render.load_runs import repeated_line
 
-        return repeated_line(outcome)
+        if isinstance(outcome, Repeated):
+            return repeated_line(outcome)
+        if isinstance(outcome, SweepRuns):
+            return "\n".join(
+                repeated_line(found, f"{found.strategy} at concurrency {level}")
+                for level, found in zip(outcome.levels, outcome.runs, strict=True)
+            )
+        return "\n".join(repeated_line(found) for found in outcome.runs)
     if isinstance(outcome, Sweep):
         return "\n".join(
             verdict_line(run, f"{run.strategy} at concurrency {level}")

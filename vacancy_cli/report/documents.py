@@ -20,7 +20,7 @@ from vacancy_cli.model.trace import Event, Step, schedule_text
 # more (start-up is measured: `reserve --json` need not load the explorer).
 if TYPE_CHECKING:
     from vacancy_cli.live.pods import PodsResult
-    from vacancy_cli.live.repeated import Repeated
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
     from vacancy_cli.live.result import Comparison, LoadResult, Sweep
     from vacancy_cli.live.stats import Spread, Stats
     from vacancy_cli.model.result import (
@@ -192,33 +192,47 @@ def _summary(scenario: Scenario) -> Document:
 # -- reserve --------------------------------------------------------------------------
 
 
-def reserve(found: LoadResult | Sweep | Comparison | Repeated) -> Document:
+def reserve(
+    found: LoadResult | Sweep | Comparison | Repeated | SweepRuns | ComparisonRuns,
+) -> Document:
     """The document of whatever ``vacancy reserve`` ran in one process: one load,
-    a sweep, a comparison, or one load repeated (``pods`` for ``--pods``)."""
-    from vacancy_cli.live.repeated import Repeated
+    a sweep, a comparison, or one load repeated (``pods`` for ``--pods``).
+
+    A sweep or a comparison with ``--runs N`` keeps its kind and shape, each entry
+    of ``runs`` a whole ``reserve.runs`` document (that strategy's or level's
+    medians, spread and runs) where it would be one load's figures.
+    """
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
     from vacancy_cli.live.result import Comparison, Sweep
 
     if isinstance(found, Repeated):
         return repeated(found)
-    if isinstance(found, Sweep):
+    if isinstance(found, Sweep | SweepRuns):
         return document(
             "reserve.sweep",
             {
                 "levels": list(found.levels),
                 "bug": found.is_bug,
-                "runs": [load(r) for r in found.runs],
+                "runs": [_entry(r) for r in found.runs],
             },
         )
-    if isinstance(found, Comparison):
+    if isinstance(found, Comparison | ComparisonRuns):
         return document(
             "reserve.comparison",
             {
                 "strategies": [r.strategy for r in found.runs],
                 "bug": found.is_bug,
-                "runs": [load(r) for r in found.runs],
+                "runs": [_entry(r) for r in found.runs],
             },
         )
     return document("reserve.load", load(found))
+
+
+def _entry(found: LoadResult | Repeated) -> Document:
+    """One strategy's or level's entry of a comparison or a sweep."""
+    from vacancy_cli.live.repeated import Repeated
+
+    return repeated(found) if isinstance(found, Repeated) else load(found)
 
 
 def load(result: LoadResult) -> Document:

@@ -4,7 +4,8 @@ The statistics a load reports are only as good as the samples behind them, so
 a perf engineer can recompute them (or plot them) from this file:
 
 - one ``reserve`` or ``read`` row per request, in request order: its run (from
-  1, for ``--runs``), the strategy and concurrency (columns, so a sweep and
+  1, for ``--runs``; a sweep's or a comparison's count again for each level or
+  strategy), the strategy and concurrency (columns, so a sweep and
   ``--strategy all`` fit one file), its index (from 0), the tickets it asked
   for, whether it was granted, and its end-to-end latency in ms (empty for a
   request that never finished: the event loop froze);
@@ -26,27 +27,39 @@ from typing import TYPE_CHECKING
 from vacancy_cli.app.files import write_whole
 
 if TYPE_CHECKING:
-    from vacancy_cli.live.repeated import Repeated
+    from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
     from vacancy_cli.live.result import Comparison, LoadResult, Sweep
+
+    Outcome = LoadResult | Sweep | Comparison | Repeated | SweepRuns | ComparisonRuns
 
 HEADER = "run,strategy,concurrency,kind,request,qty,granted,latency_ms,lock_wait_ms"
 KINDS = ("reserve", "read", "lock-wait")
 
 
-def write_samples(found: LoadResult | Sweep | Comparison | Repeated, path: Path) -> None:
+def write_samples(found: Outcome, path: Path) -> None:
     """Every sample of every load ``found`` holds, as CSV, written whole to ``path``."""
     write_whole(path, "".join(f"{line}\n" for line in lines(found)))
 
 
-def lines(found: LoadResult | Sweep | Comparison | Repeated) -> Iterator[str]:
+def lines(found: Outcome) -> Iterator[str]:
     """The header, then each load's rows (a run number per repetition)."""
+    yield HEADER
+    for number, result in numbered(found):
+        yield from _rows(result, number)
+
+
+def numbered(found: Outcome) -> Iterator[tuple[int, LoadResult]]:
+    """Every load ``found`` holds, in order, each with its run number (from 1 for each
+    strategy or level: 1 when it ran once)."""
     from vacancy_cli.live.repeated import Repeated
     from vacancy_cli.live.result import LoadResult
 
-    yield HEADER
-    loads = (found,) if isinstance(found, LoadResult) else found.runs
-    for number, result in enumerate(loads, 1):
-        yield from _rows(result, number if isinstance(found, Repeated) else 1)
+    entries = (found,) if isinstance(found, LoadResult | Repeated) else found.runs
+    for entry in entries:
+        if isinstance(entry, Repeated):
+            yield from enumerate(entry.runs, 1)
+        else:
+            yield 1, entry
 
 
 def _rows(result: LoadResult, run: int) -> Iterator[str]:

@@ -218,12 +218,27 @@ Runs = list[tuple[str | None, Mapping[str, Any]]]
 
 
 def _each_run(name: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], Runs]:
+    """A sweep's or a comparison's runs, named by ``name``; with ``--runs N`` an entry
+    is a ``reserve.runs`` document, checked by its medians as one would be alone
+    (``asyncio-lock, median of 3 runs``)."""
+
     def runs(document: Mapping[str, Any]) -> Runs:
-        found = document.get("runs")
-        items = found if isinstance(found, list) else []
-        return [(printable(name(run)), run) for run in items if isinstance(run, Mapping)]
+        found: Runs = []
+        for run in _listed(document):
+            named = printable(name(run))
+            if run.get("kind") == "reserve.runs":
+                found += [(f"{named}, {medians}", merged) for medians, merged in _medians(run)]
+            else:
+                found.append((named, run))
+        return found
 
     return runs
+
+
+def _listed(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The entries of a document's ``runs`` that are objects."""
+    found = document.get("runs")
+    return [run for run in found if isinstance(run, Mapping)] if isinstance(found, list) else []
 
 
 def _medians(document: Mapping[str, Any]) -> Runs:
@@ -236,10 +251,23 @@ def _medians(document: Mapping[str, Any]) -> Runs:
     return [(f"median of {document.get('repetitions')} runs", merged)]
 
 
+def _level(run: Mapping[str, Any]) -> str:
+    """A sweep entry's level: its own, or (``--runs N``) its first run's."""
+    inner = _listed(run)
+    return f"concurrency {run.get('concurrency', inner[0].get('concurrency') if inner else None)}"
+
+
+def _claims(run: Mapping[str, Any]) -> bool:
+    """Whether a load (or, ``--runs N``, its first run: they share the strategy) claims
+    safety."""
+    inner = _listed(run)
+    return bool(run.get("claims_safety", inner[0].get("claims_safety") if inner else False))
+
+
 # The documents that hold several runs, by kind, and how to take them apart: one entry
 # per kind (a kind not here is one run, the document itself).
 _RUNS: dict[str, Callable[[Mapping[str, Any]], Runs]] = {
-    "reserve.sweep": _each_run(lambda run: f"concurrency {run.get('concurrency')}"),
+    "reserve.sweep": _each_run(_level),
     "reserve.comparison": _each_run(lambda run: str(run.get("strategy"))),
     "reserve.runs": _medians,
 }
@@ -286,14 +314,12 @@ _RACES = "Race Conditions"  # the claim every document can be held to (reserve.p
 
 def adr_thresholds(document: Mapping[str, Any]) -> list[Threshold]:
     """The ADR's claims that apply to ``document``, as thresholds (``reserve --check``
-    is ``--threshold`` with these): the claims its runs list, or, for a document
-    that lists none (``reserve.pods``), the race conditions."""
-    inner = document.get("runs")
-    runs = [run for _, run in runs_of(document)] + (inner if isinstance(inner, list) else [])
+    is ``--threshold`` with these): the claims its loads list, at any depth (a
+    comparison's ``--runs`` entries hold theirs in their own runs), or, for a
+    document that lists none (``reserve.pods``), the race conditions."""
     claimed = {
         str(claim.get("claim", ""))
-        for run in runs
-        if isinstance(run, Mapping)
+        for run in _loads(document)
         for claim in run.get("adr_claims", [])
         if isinstance(claim, Mapping)
     }
@@ -303,22 +329,27 @@ def adr_thresholds(document: Mapping[str, Any]) -> list[Threshold]:
     return [parse_threshold(text) for prefix, texts in _ADR if prefix in listed for text in texts]
 
 
+def _loads(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """``document`` and every run it holds, and theirs."""
+    return [document] + [load for run in _listed(document) for load in _loads(run)]
+
+
 def adr_check(document: Mapping[str, Any]) -> list[Failure]:
     """``reserve --check``: the ADR's claims, on every run of a strategy that claims
-    safety. A strategy that claims none (``none``, ``semaphore:2``, ``sqlite-naive``)
-    breaking is the lesson, as ``simulate --check`` and the exit status have it: it
-    is shown beside the others, and held to nothing."""
+    safety (by its medians, with ``--runs N``). A strategy that claims none
+    (``none``, ``semaphore:2``, ``sqlite-naive``) breaking is the lesson, as
+    ``simulate --check`` and the exit status have it: it is shown beside the
+    others, and held to nothing."""
     held = _claiming(document)
     return [] if held is None else evaluate(adr_thresholds(held), held)
 
 
 def _claiming(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """``document`` cut to the runs that claim safety; None if none does."""
-    runs = document.get("runs")
-    if document.get("kind") == "reserve.comparison" and isinstance(runs, list):
-        kept = [run for run in runs if isinstance(run, Mapping) and run.get("claims_safety")]
+    runs = _listed(document)
+    if document.get("kind") == "reserve.comparison":
+        kept = [run for run in runs if _claims(run)]
         return {**document, "runs": kept} if kept else None
     if "claims_safety" in document:
         return document if document["claims_safety"] else None
-    first = runs[0] if isinstance(runs, list) and runs else None  # a sweep, or --runs
-    return document if isinstance(first, Mapping) and first.get("claims_safety") else None
+    return document if runs and _claims(runs[0]) else None  # a sweep, or --runs
