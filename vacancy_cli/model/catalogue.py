@@ -14,6 +14,10 @@ from pathlib import Path
 from vacancy_cli.model.errors import ScenarioError
 from vacancy_cli.model.text import shortened
 
+# Longer than any name a system gives one file (NAME_MAX, 255): a path this long in
+# an error line is shortened; any path a test or a user really has is shown whole.
+PATH_LIMIT = 255
+
 
 def catalogue_dir() -> Path:
     """Where the bundled scenarios live: ``vacancy_cli/scenarios``, beside the package's
@@ -51,7 +55,7 @@ def find_scenario(ref: str) -> Path:
     for candidate in sorted(catalogue_dir().glob("*.toml")):
         if name_of(candidate) == ref:
             return candidate
-    shown = shortened(ref)
+    shown = shortened(ref, PATH_LIMIT)  # a real path whole; a pasted novel, not
     if _is(path.is_dir):
         raise ScenarioError(f"{shown}: a folder, not a scenario file")
     if path.suffix == ".toml" or "/" in ref:

@@ -66,16 +66,7 @@ def _number(value: float, fmt: str) -> str:
 def runs_table(found: Repeated) -> Table:
     """Median, mean ± σ and range of each figure over the runs."""
     first = found.first
-    summary = parse_strategy(first.strategy).summary
-    table = Table(
-        title=f"{first.strategy} ({summary}): {setup_text(first)}, {len(found.runs)} runs",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        caption="Same seed, a fresh store each run. σ: sample standard deviation",
-        caption_justify="left",
-    )
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
     table.add_column("Figure", no_wrap=True)
     table.add_column("Median", justify="right", no_wrap=True)
     table.add_column("Mean ± σ", justify="right", no_wrap=True)
@@ -110,7 +101,14 @@ def show_runs(found: Repeated | SweepRuns | ComparisonRuns, console: Console) ->
 
 def show_repeated(found: Repeated, console: Console) -> None:
     """``vacancy reserve --runs N``: the spread table, then the verdict over every run."""
-    console.print(runs_table(found))
+    first = found.first
+    summary = parse_strategy(first.strategy).summary
+    _framed(
+        console,
+        f"{first.strategy} ({summary}): {setup_text(first)}, {len(found.runs)} runs",
+        runs_table(found),
+        "Same seed, a fresh store each run. σ: sample standard deviation",
+    )
     count = len(found.runs)
     if not found.violating:
         line = f"✓ correct in every run ({count} of {count}): stock conserved ({found.strategy})"
@@ -168,18 +166,7 @@ def runs_verdict(found: Repeated) -> Text:
 def show_comparison_runs(comparison: ComparisonRuns, console: Console) -> None:
     """``--strategy all --runs N``: every strategy's medians, side by side."""
     count = comparison.repetitions
-    table = Table(
-        title=f"Every strategy, median of {count} runs: {setup_text(comparison.runs[0].first)}",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        collapse_padding=True,
-        pad_edge=False,
-        caption=f"Each cell: the median of {count} runs (same seed, a fresh store each). "
-        "Final: final stock; Lost: lost updates; P95 ± σ: lock (or queue) wait in ms, σ "
-        "over the runs; Verdict: what broke, in how many runs",
-        caption_justify="left",
-    )
+    table = Table(box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
     table.add_column("Strategy", no_wrap=True)
     for name in ("Granted", "Final", "Oversold", "Lost", "P95 ± σ"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -194,7 +181,14 @@ def show_comparison_runs(comparison: ComparisonRuns, console: Console) -> None:
             _with_sigma(found, "lock_wait_ms.p95"),
             runs_verdict(found),
         )
-    console.print(table)
+    _framed(
+        console,
+        f"Every strategy, median of {count} runs: {setup_text(comparison.runs[0].first)}",
+        table,
+        f"Each cell: the median of {count} runs (same seed, a fresh store each). "
+        "Final: final stock; Lost: lost updates; P95 ± σ: lock (or queue) wait in ms, σ "
+        "over the runs; Verdict: what broke, in how many runs",
+    )
     for found in comparison.runs:
         if found.is_bug:
             print_broken(found, console, f"{found.strategy}: ")
@@ -205,15 +199,7 @@ def show_sweep_runs(sweep: SweepRuns, console: Console) -> None:
     first = sweep.runs[0].first
     count = sweep.repetitions
     summary = parse_strategy(first.strategy).summary
-    table = Table(
-        title=f"{first.strategy} ({summary}): {setup_text(first, False)}, median of {count} runs",
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        caption=f"Each cell: the median of {count} runs (same seed, a fresh store each). "
-        f"P50 to Max: {waits_label(first).lower()} in ms; ± σ over the runs",
-        caption_justify="left",
-    )
+    table = Table(box=box.SIMPLE_HEAD)
     table.add_column("Concurrency", justify="right", no_wrap=True)
     for name in ("P50", "P95 ± σ", "P99", "Max", "Req/s"):
         table.add_column(name, justify="right", no_wrap=True)
@@ -228,7 +214,13 @@ def show_sweep_runs(sweep: SweepRuns, console: Console) -> None:
             f"{found.median('throughput_rps') or 0.0:,.0f}",
             runs_verdict(found),
         )
-    console.print(table)
+    _framed(
+        console,
+        f"{first.strategy} ({summary}): {setup_text(first, False)}, median of {count} runs",
+        table,
+        f"Each cell: the median of {count} runs (same seed, a fresh store each). "
+        f"P50 to Max: {waits_label(first).lower()} in ms; ± σ over the runs",
+    )
     sweep_notes(first, sweep.levels, console)
     p95s = [found.median("lock_wait_ms.p95") or 0.0 for found in sweep.runs]
     rates = [found.median("throughput_rps") or 0.0 for found in sweep.runs]
@@ -243,6 +235,16 @@ def show_sweep_runs(sweep: SweepRuns, console: Console) -> None:
             console.print(Text(f"At concurrency {level:,}:", style="bold"))
             print_broken(found, console)
             break
+
+
+def _framed(console: Console, title: str, table: Table, caption: str) -> None:
+    """A table between its title and its caption, both wrapped at the terminal's width:
+    as a table's own title and caption they wrap at the table's width, which follows
+    the measured numbers, so the same view would break its lines differently from run
+    to run."""
+    console.print(Text(title, style="bold"))
+    console.print(table)
+    console.print(Text(caption, style="dim"))
 
 
 def _ms_median(found: Repeated, name: str) -> str:
