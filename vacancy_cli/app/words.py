@@ -5,6 +5,8 @@ timeline: the terminal (``render/simulation.py``), the lesson page
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from vacancy_cli.model import trace
 from vacancy_cli.model.result import Run
 
@@ -20,6 +22,19 @@ def row_marks(run: Run) -> dict[int, str]:
     for t in run.stale_reads:
         marks.setdefault(t, "stale read")
     return marks
+
+
+def step_rows(
+    steps: Iterable[trace.Step], qty: Mapping[str, int], guard: str, run: Run | None
+) -> list[dict[str, str]]:
+    """Each step in words and its row's mark, beside the steps' documents: what the
+    lesson page and the room's browsers draw a timeline's rows from (``run``: the
+    finished run whose violations mark rows; None while a game is still going)."""
+    marks = row_marks(run) if run is not None else {}
+    return [
+        {"does": describe_step(step, qty[step.request], guard), "mark": marks.get(step.t, "")}
+        for step in steps
+    ]
 
 
 def describe_step(step: trace.Step, qty: int, guard: str) -> str:

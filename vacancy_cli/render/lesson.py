@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from vacancy_cli.app.explain import explain
-from vacancy_cli.app.words import describe_step, row_marks
+from vacancy_cli.app.words import step_rows
 from vacancy_cli.model.result import Exploration, Outcome, Run, Simulation
 from vacancy_cli.model.strategies import parse_strategy
 from vacancy_cli.render.explore import coverage_line, headline
@@ -80,7 +80,6 @@ def run_notes(run: Run) -> Data:
     """What the terminal shows of a run beyond its document: words, marks, sentences."""
     strategy = parse_strategy(run.strategy)
     qty = {r.id: r.qty for r in run.requests}
-    marks = row_marks(run)
     last = len(run.steps)
     pods = ""
     if run.pods > 1:
@@ -88,13 +87,7 @@ def run_notes(run: Run) -> Data:
         pods = f", {run.pods} pods, {store}"
     return {
         "title": f"{run.strategy}: {strategy.summary}{pods}",
-        "rows": [
-            {
-                "does": describe_step(step, qty[step.request], strategy.guard_noun),
-                "mark": marks.get(step.t, ""),
-            }
-            for step in run.steps
-        ],
+        "rows": step_rows(run.steps, qty, strategy.guard_noun, run),
         "outcome": outcome_line(run),
         "sentences": [
             {"text": sentence, "after": _after(sentence, last)} for sentence in explain(run)

@@ -13,7 +13,7 @@ from typing import Any
 
 from vacancy_cli.app.explain import explain
 from vacancy_cli.app.play import Game, PlayView
-from vacancy_cli.app.words import describe_step, row_marks
+from vacancy_cli.app.words import step_rows
 from vacancy_cli.report import documents
 from vacancy_cli.serve.room import Learner, Room
 
@@ -44,7 +44,6 @@ def board(room: Room, learner: Learner, game: Game, note: str | None = None) -> 
     learner.finished = view.finished
     scenario = game.scenario
     qty = {spec.id: spec.qty for spec in scenario.requests}
-    marks = row_marks(view.run) if view.run is not None else {}
     return {
         "lesson": learner.lesson,
         "name": scenario.name,
@@ -59,13 +58,7 @@ def board(room: Room, learner: Learner, game: Game, note: str | None = None) -> 
         "options": list(view.options),
         "steps": [documents.step(s) for s in view.steps],
         # each step in the terminal's words, and the row a violation happened on
-        "rows": [
-            {
-                "does": describe_step(s, qty[s.request], game.strategy.guard_noun),
-                "mark": marks.get(s.t, ""),
-            }
-            for s in view.steps
-        ],
+        "rows": step_rows(view.steps, qty, game.strategy.guard_noun, view.run),
         "finished": view.finished,
         "run": documents.run(view.run) if view.run is not None else None,
         "explanation": list(explain(view.run)) if view.run is not None else [],
