@@ -91,13 +91,19 @@ class Freezer:
                         self.sockets.append(one)
                         self.selector.register(one, selectors.EVENT_READ, other)
                     continue
-                data = source.recv(65536)
-                if data:
-                    key.data.sendall(data)
-                else:
+                if source.fileno() == -1:
+                    continue  # closed earlier in this same batch, with its other end
+                try:
+                    data = source.recv(65536)
+                    if data:
+                        key.data.sendall(data)
+                except OSError:  # reset by the client or the server: as an end of stream
+                    data = b""
+                if not data:
                     for end in (source, key.data):
-                        self.selector.unregister(end)
-                        end.close()
+                        if end.fileno() != -1:
+                            self.selector.unregister(end)
+                            end.close()
 
     def close(self) -> None:
         self.done.set()
