@@ -3,18 +3,16 @@ median (the title says so), the lock wait's σ beside its P95, and ``-q``'s line
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import replace
 from functools import cache
 
-from rich.console import Console
-
+from render.test_load_stats import fits, shown
 from vacancy_cli.engine.checker import check_totals
 from vacancy_cli.live.load import run_comparison_runs, run_sweep_runs
 from vacancy_cli.live.options import LoadOptions
 from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
-from vacancy_cli.render.load import ms_short, show_reserve
+from vacancy_cli.render.load import ms_short
 from vacancy_cli.render.load_quiet import verdict_lines
 
 WIDTH = 80
@@ -29,18 +27,6 @@ def comparison() -> ComparisonRuns:
 @cache
 def sweep() -> SweepRuns:
     return run_sweep_runs(OPTIONS, (1, 10, 100), 3)
-
-
-def shown(outcome: ComparisonRuns | SweepRuns) -> str:
-    console = Console(width=WIDTH, file=io.StringIO(), color_system=None, legacy_windows=False)
-    show_reserve(outcome, console)
-    text = console.file.getvalue()  # type: ignore[attr-defined]
-    assert isinstance(text, str)
-    return text
-
-
-def fits(text: str) -> bool:
-    return all(len(line.rstrip()) <= WIDTH for line in text.splitlines())
 
 
 def row(text: str, first: str) -> list[str]:

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from vacancy_cli.live.load import run_comparison, run_load, run_repeated, run_sweep
 from vacancy_cli.live.options import LoadOptions
-from vacancy_cli.live.repeated import Repeated
+from vacancy_cli.live.repeated import ComparisonRuns, Repeated, SweepRuns
 from vacancy_cli.live.result import LoadResult
 from vacancy_cli.render.load import ms_short, show_reserve, timing_table
 from vacancy_cli.render.load_quiet import pods_line, verdict_line, verdict_lines
@@ -29,7 +29,8 @@ def drawn(view: object) -> str:
     return text
 
 
-def shown(outcome: LoadResult | Repeated) -> str:
+def shown(outcome: LoadResult | Repeated | ComparisonRuns | SweepRuns) -> str:
+    """A reserve outcome as the terminal shows it, 80 columns wide."""
     console = Console(width=WIDTH, file=io.StringIO(), color_system=None, legacy_windows=False)
     show_reserve(outcome, console)
     text = console.file.getvalue()  # type: ignore[attr-defined]

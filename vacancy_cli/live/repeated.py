@@ -103,34 +103,32 @@ class Repeated:
         return tuple(n for n, run in enumerate(self.runs, 1) if run.violations)
 
 
+class _EachRepeated:
+    """What a comparison and a sweep of repeated loads share: a bug in any is a bug."""
+
+    runs: tuple[Repeated, ...]
+
+    @property
+    def is_bug(self) -> bool:
+        return any(found.is_bug for found in self.runs)
+
+    @property
+    def repetitions(self) -> int:
+        return len(self.runs[0].runs)
+
+
 @dataclass(frozen=True)
-class ComparisonRuns:
+class ComparisonRuns(_EachRepeated):
     """``--strategy all --runs N``: each strategy's load repeated, in ``ALL_STRATEGIES``
     order (``live.result.Comparison``'s, with a ``Repeated`` where it has one load)."""
 
     runs: tuple[Repeated, ...]
 
-    @property
-    def is_bug(self) -> bool:
-        return any(found.is_bug for found in self.runs)
-
-    @property
-    def repetitions(self) -> int:
-        return len(self.runs[0].runs)
-
 
 @dataclass(frozen=True)
-class SweepRuns:
+class SweepRuns(_EachRepeated):
     """``--sweep LEVELS --runs N``: the load repeated at each concurrency level, in the
     order given (``live.result.Sweep``'s, with a ``Repeated`` per level)."""
 
     levels: tuple[int, ...]
     runs: tuple[Repeated, ...]
-
-    @property
-    def is_bug(self) -> bool:
-        return any(found.is_bug for found in self.runs)
-
-    @property
-    def repetitions(self) -> int:
-        return len(self.runs[0].runs)
